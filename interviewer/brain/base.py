@@ -1,0 +1,71 @@
+"""The brain seam: the small protocol every brain implements."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from interviewer.debrief import SignalStatus
+from interviewer.knowledge.models import Fact
+from interviewer.rubric import StepRubric
+
+MessageKind = Literal["answer", "clarifying", "move_on", "hint", "dont_know", "off_topic"]
+"""How a candidate message is handled."""
+
+
+@dataclass(frozen=True)
+class SignalJudgment:
+    """How well the candidate showed one signal, with the verbatim quote that shows it."""
+
+    signal_id: str
+    status: SignalStatus
+    quote: str | None = None
+    turn: int | None = None
+
+
+@dataclass(frozen=True)
+class RedFlagJudgment:
+    """A red flag raised by the candidate, with the quote."""
+
+    flag_id: str
+    quote: str
+    turn: int
+
+
+@dataclass(frozen=True)
+class StepJudgment:
+    """Everything a brain concludes about one step's candidate turns."""
+
+    signals: tuple[SignalJudgment, ...]
+    red_flags: tuple[RedFlagJudgment, ...] = ()
+    ignored: tuple[str, ...] = field(default=())
+    """Sentences addressed to the grader, dropped before judging."""
+    words: int = 0
+    """Candidate words in the step, after dropping ignored sentences."""
+
+    def status(self, signal_id: str) -> SignalStatus:
+        """Return the judgment of one signal ('missing' if not judged)."""
+        for judgment in self.signals:
+            if judgment.signal_id == signal_id:
+                return judgment.status
+        return "missing"
+
+
+class Brain(Protocol):
+    """Reads candidate messages and judges them against a rubric."""
+
+    name: str
+    """Short name shown to the user, e.g. 'offline' or 'openai:gpt-4o-mini'."""
+
+    def classify(self, message: str, *, step_vocabulary: Sequence[str]) -> MessageKind:
+        """Return how a candidate message should be handled."""
+        ...
+
+    def match_facts(self, question: str, facts: Sequence[Fact]) -> list[Fact]:
+        """Return the hidden facts a clarifying question asks about, and only those."""
+        ...
+
+    def judge(self, rubric: StepRubric, turns: Sequence[tuple[int, str]]) -> StepJudgment:
+        """Judge a step's candidate turns, given as (transcript index, text), against its rubric."""
+        ...

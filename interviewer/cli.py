@@ -1,0 +1,223 @@
+"""The ``interviewer`` command line: practice, cases, index, score, simulate and validate.
+
+Run ``interviewer --help`` for the commands.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import typer
+from pydantic import ValidationError
+
+from interviewer.embedding import make_embedding
+from interviewer.factory import knowledge, make_brain, make_service
+from interviewer.grading import grade
+from interviewer.graph.context import FakeClock
+from interviewer.index import KnowledgeIndex
+from interviewer.knowledge.checks import case_problems, duplicate_problems
+from interviewer.knowledge.loader import KnowledgeBase, KnowledgeError, load_knowledge, load_model
+from interviewer.knowledge.models import Case
+from interviewer.personas import builtin_persona_path, builtin_personas, load_persona
+from interviewer.sessions import InputError, SessionNotFound
+from interviewer.settings import get_settings
+from interviewer.simulate import simulate as run_simulation
+from interviewer.steps import STEP_IDS
+from interviewer.terminal import HELP, TerminalSession, pick_case, save_debrief
+from interviewer.transcript import Transcript
+
+app = typer.Typer(help="A mock interviewer for ML system design interviews.", no_args_is_help=True)
+
+
+@app.callback()
+def main() -> None:
+    """Practise ML system design interviews, offline by default."""
+
+
+def _echo_err(message: str) -> None:
+    typer.secho(message, err=True, fg=typer.colors.RED)
+
+
+@app.command()
+def validate(
+    path: Path | None = typer.Argument(None, help="A case file or a knowledge folder (default: the base)."),
+) -> None:
+    """Check knowledge files: schema, completeness, leaking probes and duplicated prose."""
+    target = path or get_settings().knowledge_dir
+    problems: list[str] = []
+    try:
+        if target.is_file():
+            case = load_model(target, Case)
+            problems = [str(p) for p in case_problems(case)]
+            checked = 1
+        else:
+            kb = load_knowledge(target)
+            cases = list(kb.cases.values())
+            for case in cases:
+                problems += [str(p) for p in case_problems(case)]
+            problems += [str(p) for p in duplicate_problems(cases)]
+            checked = len(cases)
+    except KnowledgeError as exc:
+        _echo_err(str(exc))
+        raise typer.Exit(1) from exc
+    if problems:
+        _echo_err(f"{len(problems)} problem(s) in {target}:")
+        for problem in problems:
+            _echo_err(f"  - {problem}")
+        raise typer.Exit(1)
+    typer.echo(f"ok: {checked} case(s) in {target} pass every check")
+
+
+def _kb() -> KnowledgeBase:
+    try:
+        return knowledge(get_settings().knowledge_dir)
+    except KnowledgeError as exc:
+        _echo_err(str(exc))
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def cases(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
+    """List the cases with domain, difficulty and counts of facts and signals."""
+    rows = [
+        {
+            "id": c.id,
+            "title": c.title,
+            "domain": c.domain,
+            "difficulty": c.difficulty,
+            "facts": len(c.facts),
+            "signals": sum(len(s.signals) for s in c.steps.values()),
+            "signals_per_step": {step: len(c.steps[step].signals) for step in STEP_IDS},
+        }
+        for c in _kb().cases.values()
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    typer.echo(f"{'id':<26} {'domain':<22} {'difficulty':<10} {'facts':>5} {'signals':>7}  title")
+    for r in rows:
+        typer.echo(
+            f"{r['id']:<26} {r['domain']:<22} {r['difficulty']:<10} {r['facts']:>5} {r['signals']:>7}  {r['title']}"
+        )
+
+
+@app.command()
+def score(
+    transcript_file: Path = typer.Argument(..., help="Transcript JSON file.", exists=True, dir_okay=False),
+    as_json: bool = typer.Option(False, "--json", help="Print the debrief as JSON."),
+) -> None:
+    """Score an existing transcript and print its debrief."""
+    try:
+        transcript = Transcript.model_validate_json(transcript_file.read_text(encoding="utf-8"))
+    except ValidationError as exc:
+        _echo_err(f"{transcript_file}: not a valid transcript:\n{exc}")
+        raise typer.Exit(1) from exc
+    debrief = grade(_kb(), make_brain(get_settings()), transcript)
+    typer.echo(debrief.to_json() if as_json else debrief.to_markdown())
+
+
+@app.command()
+def simulate(
+    case: str = typer.Option(..., "--case", help="Case id."),
+    persona: str | None = typer.Option(None, "--persona", help="Built-in persona name (strong, average, weak...)."),
+    persona_file: Path | None = typer.Option(None, "--persona-file", help="A persona YAML file.", exists=True),
+    level: str = typer.Option("senior", "--level", help="Target level: mid, senior or staff."),
+    as_json: bool = typer.Option(False, "--json", help="Print transcript and debrief as JSON."),
+) -> None:
+    """Run a simulated candidate through the real interview graph."""
+    settings = get_settings()
+    kb = _kb()
+    if case not in kb.cases:
+        _echo_err(f"unknown case {case!r}; known: {', '.join(kb.cases)}")
+        raise typer.Exit(2)
+    if (persona is None) == (persona_file is None):
+        _echo_err("give exactly one of --persona NAME or --persona-file FILE")
+        raise typer.Exit(2)
+    path = persona_file or builtin_persona_path(settings.personas_dir, case, str(persona))
+    if not path.exists():
+        known = ", ".join(builtin_personas(settings.personas_dir, case)) or "none"
+        _echo_err(f"no persona {persona!r} for case {case!r}; built-in: {known}")
+        raise typer.Exit(2)
+    try:
+        scripted = load_persona(path)
+    except KnowledgeError as exc:
+        _echo_err(str(exc))
+        raise typer.Exit(1) from exc
+    service = make_service(settings, persistent=False, clock=FakeClock())
+    result = run_simulation(service, scripted, case, level)
+    if as_json:
+        payload = {
+            "transcript": result.transcript.model_dump(mode="json", exclude_none=True),
+            "debrief": result.debrief.model_dump(mode="json"),
+        }
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    for turn in result.transcript.turns:
+        who = "Interviewer" if turn.role == "interviewer" else "Candidate"
+        typer.echo(f"[{turn.step}] {who}: {turn.content}\n")
+    typer.echo(result.debrief.to_markdown(f"Debrief: {case} / {scripted.name}"))
+
+
+@app.command()
+def practice(
+    case: str | None = typer.Option(None, "--case", help="Case id (default: a random case)."),
+    level: str = typer.Option("senior", "--level", help="Target level: mid, senior or staff."),
+    resume: str | None = typer.Option(None, "--resume", help="Resume an unfinished session by id."),
+) -> None:
+    """Practise an interview in the terminal; piped input is one candidate message per line."""
+    settings = get_settings()
+    _kb()
+    service = make_service(settings)
+    interactive = sys.stdin.isatty()
+    try:
+        if resume:
+            view = service.state(resume)
+        else:
+            view = service.start(pick_case(service, case), level)
+    except (InputError, SessionNotFound) as exc:
+        _echo_err(f"cannot start: {exc}")
+        raise typer.Exit(2) from exc
+    typer.echo(f"Session {view.session_id}: {view.case_title} ({view.level}), brain: {view.brain}")
+    if interactive:
+        typer.echo(HELP)
+    session = TerminalSession(service, typer.echo)
+
+    def prompt() -> None:
+        typer.echo("> ", nl=False)
+
+    view = session.run(view, sys.stdin, prompt if interactive else None)
+    if not view.done:
+        typer.echo(f"\nInterview paused. Resume with: interviewer practice --resume {view.session_id}")
+        return
+    assert view.debrief is not None
+    typer.echo("\n" + view.debrief.to_markdown(f"Debrief: {view.case_title}"))
+    md, js = save_debrief(view.debrief, settings.data_dir / "debriefs", view.session_id)
+    typer.echo(f"Saved {md} and {js}")
+
+
+@app.command()
+def sessions(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List past and current interview sessions."""
+    rows = make_service(get_settings()).list_sessions()
+    if as_json:
+        typer.echo(json.dumps([r.model_dump() for r in rows], indent=2))
+        return
+    for r in rows:
+        overall = f"{r.overall:.2f}" if r.overall is not None else "-"
+        typer.echo(f"{r.session_id}  {r.case_id or '-':<26} {r.level:<7} {r.status:<9} {overall}")
+
+
+@app.command()
+def index(rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild even if the content is unchanged.")) -> None:
+    """Build the Chroma index of the knowledge base (only when the content changed)."""
+    settings = get_settings()
+    kb = _kb()
+    store = KnowledgeIndex(settings.index_dir, make_embedding(settings))
+    started = time.perf_counter()
+    built = store.ensure(kb, rebuild=rebuild)
+    elapsed = time.perf_counter() - started
+    state = f"built in {elapsed:.2f} s" if built else "up to date"
+    typer.echo(f"index {state}: {store.count()} entries in {settings.index_dir}")

@@ -1,0 +1,56 @@
+"""Dependencies injected into every graph node through ``Runtime[Context]``."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from interviewer.brain.base import Brain
+from interviewer.knowledge.loader import KnowledgeBase
+from interviewer.prompts import Phrases
+
+
+class Clock(Protocol):
+    """A source of the current time in seconds; injected so tests and simulations control it."""
+
+    def now(self) -> float:
+        """Return the current time in seconds."""
+        ...
+
+
+class SystemClock:
+    """The real wall clock."""
+
+    def now(self) -> float:
+        """Return the current time in seconds since the epoch."""
+        return time.time()
+
+
+@dataclass
+class FakeClock:
+    """A clock that moves only when told to; used by simulations and tests."""
+
+    t: float = 0.0
+
+    def now(self) -> float:
+        """Return the current fake time."""
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward."""
+        self.t += seconds
+
+
+@dataclass(frozen=True)
+class Context:
+    """What graph nodes may use besides the state."""
+
+    kb: KnowledgeBase
+    brain: Brain
+    phrases: Phrases
+    clock: Clock = field(default_factory=SystemClock)
+    max_follow_ups: int = 2
+    max_turns_per_step: int = 8
+    time_budgets: bool = True
+    """Whether a step's time budget advances the interview."""

@@ -1,0 +1,347 @@
+"""Graph nodes: module-level functions named by what they do.
+
+Each node takes the state and the injected :class:`Context` and returns a partial update
+(or a ``Command`` whose ``goto`` names the next node). Nodes never mutate the state,
+never import a model client and never read the environment.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from langgraph.graph import END
+from langgraph.runtime import Runtime
+from langgraph.types import Command, interrupt
+
+from interviewer.brain.base import StepJudgment
+from interviewer.grading import grade
+from interviewer.graph.context import Context
+from interviewer.graph.state import InterviewState
+from interviewer.knowledge.models import Case, Fact, Signal
+from interviewer.rubric import StepRubric, step_rubric
+from interviewer.steps import STEP_IDS, StepId
+from interviewer.transcript import Transcript, Turn
+
+GENERIC_PROMPT = "Design a machine learning system for the problem you have in mind."
+CONTROL_TEXT = {
+    "hint": "Could I get a hint?",
+    "move_on": "I'd like to move on to the next step.",
+    "end": "I'd like to end the interview here.",
+}
+JUDGED_KINDS = ("answer", "clarifying", "dont_know")
+
+
+def _case(ctx: Context, state: InterviewState) -> Case | None:
+    case_id = state.get("case_id")
+    return ctx.kb.cases.get(case_id) if case_id else None
+
+
+def _step(state: InterviewState) -> StepId:
+    return STEP_IDS[min(state.get("step_index", 0), len(STEP_IDS) - 1)]
+
+
+def _turn(ctx: Context, state: InterviewState, role: str, content: str, kind: str, **extra: Any) -> dict[str, Any]:
+    elapsed = round(ctx.clock.now() - state.get("started_at", ctx.clock.now()), 1)
+    turn = Turn.model_validate(
+        {"role": role, "step": _step(state), "content": content, "kind": kind, "elapsed_s": elapsed, **extra}
+    )
+    return turn.model_dump(exclude_none=True)
+
+
+def _rubric(ctx: Context, state: InterviewState) -> StepRubric:
+    fired = [state["curveball_id"]] if state.get("curveball_fired") and state.get("curveball_id") else []
+    return step_rubric(ctx.kb, _case(ctx, state), _step(state), [c for c in fired if c])
+
+
+def _vocabulary(ctx: Context, case: Case | None) -> list[str]:
+    vocab = list(ctx.kb.framework.vocabulary)
+    for step in ctx.kb.framework.steps:
+        vocab += [cue for s in step.signals for cue in s.cues]
+    if case is not None:
+        vocab += [cue for step in case.steps.values() for s in step.signals for cue in s.cues]
+        vocab += [cue for fact in case.facts for cue in fact.unlock]
+    return vocab
+
+
+def _judge_step(ctx: Context, state: InterviewState, extra: dict[str, Any] | None = None) -> StepJudgment:
+    step = _step(state)
+    turns = [*state.get("turns", []), *([extra] if extra else [])]
+    judged = [
+        (i, t["content"])
+        for i, t in enumerate(turns)
+        if t["role"] == "candidate" and t["step"] == step and t.get("kind") in JUDGED_KINDS
+    ]
+    return ctx.brain.judge(_rubric(ctx, state), judged)
+
+
+def _next_probe(state: InterviewState, rubric: StepRubric, judgment: StepJudgment) -> tuple[Signal, str] | None:
+    """Return the most important uncovered signal not yet probed or declined, with an unasked probe."""
+    done = set(state.get("probed", [])) | set(state.get("declined", []))
+    asked = set(state.get("asked", []))
+    ranked = sorted(rubric.signals, key=lambda s: -s.weight)
+    for signal in ranked:
+        if judgment.status(signal.id) == "covered" or f"{rubric.step}:{signal.id}" in done:
+            continue
+        for probe in signal.probes:
+            if probe not in asked:
+                return signal, probe
+    return None
+
+
+def _last_question(state: InterviewState) -> str:
+    asked = state.get("asked", [])
+    return asked[-1] if asked else ""
+
+
+def _step_opening(ctx: Context, case: Case | None, step: StepId) -> str:
+    return case.steps[step].opening if case else ctx.kb.framework.step(step).opening
+
+
+def start_interview(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Initialise counters and the clock for a new interview."""
+    now = runtime.context.clock.now()
+    return {"step_index": 0, "started_at": now, "step_started_at": now, "curveball_fired": False, "done": False}
+
+
+def open_step(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Ask the opening question of the current step."""
+    ctx = runtime.context
+    case = _case(ctx, state)
+    step = _step(state)
+    opening = _step_opening(ctx, case, step)
+    if not state.get("turns"):
+        content = ctx.phrases.say("welcome", prompt=case.prompt if case else GENERIC_PROMPT, opening=opening)
+    else:
+        transition = ctx.phrases.say("transition", step_title=ctx.kb.framework.step(step).title, opening=opening)
+        content = f"{state.get('lead') or ''} {transition}".strip() if state.get("lead") else transition
+    return {
+        "turns": [_turn(ctx, state, "interviewer", content, "opening")],
+        "asked": [opening],
+        "follow_ups": 0,
+        "step_turns": 0,
+        "step_dont_knows": 0,
+        "step_started_at": ctx.clock.now(),
+        "lead": None,
+    }
+
+
+def await_candidate(state: InterviewState) -> dict[str, Any]:
+    """Pause until the candidate sends a message (or presses hint, move on or end)."""
+    value = interrupt({"step": _step(state), "question": _last_question(state)})
+    if isinstance(value, str):
+        value = {"text": value}
+    return {"pending": {"text": str(value.get("text") or ""), "control": value.get("control")}}
+
+
+Route = Literal[
+    "reveal_facts", "assess_answer", "give_hint", "advance_step", "handle_dont_know", "redirect_off_topic",
+    "write_debrief",
+]
+_ROUTES: dict[str, Route] = {
+    "clarifying": "reveal_facts",
+    "answer": "assess_answer",
+    "hint": "give_hint",
+    "move_on": "advance_step",
+    "dont_know": "handle_dont_know",
+    "off_topic": "redirect_off_topic",
+    "end": "write_debrief",
+}
+
+
+def classify(state: InterviewState, runtime: Runtime[Context]) -> Command[Route]:
+    """Record the candidate's message, decide what kind it is and route it."""
+    ctx = runtime.context
+    pending = state.get("pending") or {}
+    control = pending.get("control")
+    text = pending.get("text") or CONTROL_TEXT.get(str(control), "")
+    if control in CONTROL_TEXT:
+        kind = str(control)
+    else:
+        kind = ctx.brain.classify(text, step_vocabulary=_vocabulary(ctx, _case(ctx, state)))
+    step_turns = state.get("step_turns", 0) + 1
+    update: dict[str, Any] = {
+        "turns": [_turn(ctx, state, "candidate", text, kind)],
+        "step_turns": step_turns,
+        "pending": None,
+    }
+    goto = _ROUTES[kind]
+    if kind == "move_on":
+        update["lead"] = ctx.phrases.say("move_on")
+    elif step_turns >= ctx.max_turns_per_step and kind != "end":
+        goto = "advance_step"
+        update["lead"] = ctx.phrases.say("time_up", step_title=ctx.kb.framework.step(_step(state)).title)
+    return Command(goto=goto, update=update)
+
+
+def _fact_text(
+    ctx: Context, state: InterviewState, facts: list[Fact], *, repeat: bool = True
+) -> tuple[str, list[str]]:
+    revealed = set(state.get("revealed_facts", []))
+    new = [f for f in facts if f.id not in revealed]
+    old = [f for f in facts if f.id in revealed] if repeat else []
+    parts = []
+    if new:
+        parts.append(ctx.phrases.say("fact", facts=" ".join(f.content for f in new)))
+    if old:
+        parts.append(ctx.phrases.say("fact_repeat", facts=" ".join(f.content for f in old)))
+    return " ".join(parts), [f.id for f in new]
+
+
+def reveal_facts(state: InterviewState, runtime: Runtime[Context]) -> Command[Literal["await_candidate"]]:
+    """Answer a clarifying question with the hidden facts it asks about, and only those."""
+    ctx = runtime.context
+    case = _case(ctx, state)
+    question = state["turns"][-1]["content"]
+    matched = ctx.brain.match_facts(question, case.facts) if case else []
+    text, new_ids = _fact_text(ctx, state, matched)
+    content = text or ctx.phrases.say("no_fact")
+    turn = _turn(ctx, state, "interviewer", content, "fact", facts=new_ids)
+    return Command(goto="await_candidate", update={"turns": [turn], "revealed_facts": new_ids})
+
+
+def _over_budget(ctx: Context, state: InterviewState) -> bool:
+    if not ctx.time_budgets:
+        return False
+    budget = ctx.kb.framework.step(_step(state)).budget_minutes * 60
+    return ctx.clock.now() - state.get("step_started_at", ctx.clock.now()) >= budget
+
+
+def assess_answer(
+    state: InterviewState, runtime: Runtime[Context]
+) -> Command[Literal["await_candidate", "advance_step"]]:
+    """Judge the step so far and follow up on the most important missing signal, or move on."""
+    ctx = runtime.context
+    case = _case(ctx, state)
+    ack = ctx.phrases.acknowledgement(len(state.get("turns", [])))
+    answer = state["turns"][-1]["content"]
+    matched = ctx.brain.match_facts(answer, case.facts) if case else []
+    facts_text, fact_ids = _fact_text(ctx, state, matched, repeat=False)
+    lead = f"{ack} {facts_text}".strip()
+    if _over_budget(ctx, state):
+        title = ctx.kb.framework.step(_step(state)).title
+        time_up = ctx.phrases.say("time_up", step_title=title)
+        return Command(goto="advance_step", update={"lead": f"{lead} {time_up}", "revealed_facts": fact_ids})
+    curveball = _due_curveball(state, case)
+    if curveball is not None:
+        message = ctx.phrases.say("curveball", ack=lead, message=curveball)
+        turn = _turn(ctx, state, "interviewer", message, "curveball", curveball=state.get("curveball_id"))
+        return Command(
+            goto="await_candidate",
+            update={"turns": [turn], "curveball_fired": True, "asked": [curveball], "revealed_facts": fact_ids},
+        )
+    return _follow_up_or_advance(ctx, state, lead, fact_ids)
+
+
+def _due_curveball(state: InterviewState, case: Case | None) -> str | None:
+    if case is None or state.get("curveball_fired") or not state.get("curveball_id"):
+        return None
+    for curveball in case.curveballs:
+        if curveball.id == state.get("curveball_id") and curveball.step == _step(state):
+            return curveball.message
+    return None
+
+
+def _follow_up_or_advance(
+    ctx: Context, state: InterviewState, lead: str, fact_ids: list[str], template: str = "follow_up"
+) -> Command[Literal["await_candidate", "advance_step"]]:
+    rubric = _rubric(ctx, state)
+    target = _next_probe(state, rubric, _judge_step(ctx, state))
+    if target is None or state.get("follow_ups", 0) >= ctx.max_follow_ups:
+        return Command(goto="advance_step", update={"lead": lead, "revealed_facts": fact_ids})
+    signal, probe = target
+    content = ctx.phrases.say(template, ack=lead, probe=probe, next=probe)
+    turn = _turn(ctx, state, "interviewer", content, "follow_up", signal=signal.id, facts=fact_ids)
+    return Command(
+        goto="await_candidate",
+        update={
+            "turns": [turn],
+            "asked": [probe],
+            "probed": [f"{rubric.step}:{signal.id}"],
+            "follow_ups": state.get("follow_ups", 0) + 1,
+            "revealed_facts": fact_ids,
+        },
+    )
+
+
+def give_hint(state: InterviewState, runtime: Runtime[Context]) -> Command[Literal["await_candidate"]]:
+    """Give a nudge that points at a gap without giving the answer; hints are counted."""
+    ctx = runtime.context
+    step = _step(state)
+    generic = ctx.kb.framework.step(step).hint
+    rubric = _rubric(ctx, state)
+    target = _next_probe(state, rubric, _judge_step(ctx, state))
+    update: dict[str, Any] = {"hints": [step]}
+    if target is not None:
+        signal, probe = target
+        content = ctx.phrases.say("hint", hint=generic, probe=probe)
+        update |= {"asked": [probe], "probed": [f"{step}:{signal.id}"]}
+        turn = _turn(ctx, state, "interviewer", content, "hint", signal=signal.id)
+    else:
+        turn = _turn(ctx, state, "interviewer", ctx.phrases.say("hint_generic", hint=generic), "hint")
+    return Command(goto="await_candidate", update=update | {"turns": [turn]})
+
+
+def handle_dont_know(
+    state: InterviewState, runtime: Runtime[Context]
+) -> Command[Literal["await_candidate", "advance_step"]]:
+    """Drop a declined probe and move to the next gap, or offer a way forward on an opening."""
+    ctx = runtime.context
+    step = _step(state)
+    previous = next((t for t in reversed(state["turns"][:-1]) if t["role"] == "interviewer"), None)
+    if previous is not None and previous.get("signal"):
+        declined_state: InterviewState = {**state, "declined": [*state.get("declined", []), f"{step}:{previous['signal']}"]}
+        command = _follow_up_or_advance(ctx, declined_state, "", [], template="dont_know_probe")
+        update = dict(command.update or {}) if isinstance(command.update, dict) else {}
+        update["declined"] = [f"{step}:{previous['signal']}"]
+        if command.goto == "advance_step":
+            update["lead"] = ctx.phrases.say("dont_know_probe", next="").strip()
+        return Command(goto=command.goto, update=update)
+    count = state.get("step_dont_knows", 0) + 1
+    if count >= 2:
+        return Command(goto="advance_step", update={"step_dont_knows": count, "lead": ctx.phrases.say("move_on")})
+    hint = ctx.kb.framework.step(step).hint
+    turn = _turn(ctx, state, "interviewer", ctx.phrases.say("dont_know_open", hint=hint), "notice")
+    return Command(goto="await_candidate", update={"turns": [turn], "step_dont_knows": count})
+
+
+def redirect_off_topic(state: InterviewState, runtime: Runtime[Context]) -> Command[Literal["await_candidate"]]:
+    """Steer an off-topic message back to the current question."""
+    ctx = runtime.context
+    content = ctx.phrases.say("off_topic", question=_last_question(state))
+    return Command(goto="await_candidate", update={"turns": [_turn(ctx, state, "interviewer", content, "notice")]})
+
+
+def advance_step(state: InterviewState) -> Command[Literal["open_step", "write_debrief"]]:
+    """Move to the next step, or to the debrief after the last one."""
+    index = state.get("step_index", 0) + 1
+    if index >= len(STEP_IDS):
+        return Command(goto="write_debrief", update={"step_index": index})
+    return Command(goto="open_step", update={"step_index": index})
+
+
+def write_debrief(state: InterviewState, runtime: Runtime[Context]) -> Command[Literal["__end__"]]:
+    """Grade the whole transcript and close the interview."""
+    ctx = runtime.context
+    transcript = transcript_of(ctx, state)
+    debrief = grade(ctx.kb, ctx.brain, transcript)
+    debrief.metadata["hints"] = len(state.get("hints", []))
+    debrief.metadata["hints_by_step"] = {s: state.get("hints", []).count(s) for s in STEP_IDS}
+    closing_state: InterviewState = {**state, "step_index": min(state.get("step_index", 0), len(STEP_IDS) - 1)}
+    closing = _turn(ctx, closing_state, "interviewer", ctx.phrases.say("closing"), "closing")
+    return Command(
+        goto=END,
+        update={"turns": [closing], "done": True, "debrief": debrief.model_dump(mode="json")},
+    )
+
+
+def transcript_of(ctx: Context, state: InterviewState) -> Transcript:
+    """Build the transcript of an interview from its state."""
+    case = _case(ctx, state)
+    return Transcript.model_validate(
+        {
+            "case_id": state.get("case_id"),
+            "problem": case.prompt if case else GENERIC_PROMPT,
+            "level": state.get("level", "senior"),
+            "turns": state.get("turns", []),
+        }
+    )

@@ -1,0 +1,58 @@
+"""State of the interview graph."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, TypedDict
+
+
+class InputState(TypedDict):
+    """What starts an interview."""
+
+    session_id: str
+    """Id of the session; also the checkpointer's thread id."""
+    case_id: str | None
+    """Case being interviewed, or None for a generic interview."""
+    level: str
+    """Target level: mid, senior or staff."""
+    curveball_id: str | None
+    """Curveball this interview may use (chosen at start), or None for none."""
+
+
+class InterviewState(InputState, total=False):
+    """Everything the graph carries between turns; each node returns a partial update."""
+
+    turns: Annotated[list[dict[str, Any]], operator.add]
+    """Transcript turns as dicts of :class:`interviewer.transcript.Turn`; append-only."""
+    step_index: int
+    """Index of the current step in STEP_IDS; 7 once the interview is over."""
+    revealed_facts: Annotated[list[str], operator.add]
+    """Ids of hidden facts revealed so far, in order."""
+    asked: Annotated[list[str], operator.add]
+    """Every question the interviewer asked, so none is repeated."""
+    probed: Annotated[list[str], operator.add]
+    """'step:signal' keys of signals already probed."""
+    declined: Annotated[list[str], operator.add]
+    """'step:signal' keys of probes the candidate declined."""
+    hints: Annotated[list[str], operator.add]
+    """Step id of every hint given."""
+    follow_ups: int
+    """Follow-up questions asked in the current step."""
+    step_turns: int
+    """Candidate turns in the current step."""
+    step_dont_knows: int
+    """'I don't know' answers to the current step's opening."""
+    step_started_at: float
+    """Clock time the current step started."""
+    started_at: float
+    """Clock time the interview started."""
+    curveball_fired: bool
+    """Whether the curveball has been introduced."""
+    pending: dict[str, Any] | None
+    """The candidate message being handled: text, control and kind."""
+    lead: str | None
+    """Text the next step's opening starts with (an acknowledgement or a time notice)."""
+    done: bool
+    """Whether the interview has ended."""
+    debrief: dict[str, Any] | None
+    """The debrief as JSON-ready data once the interview has ended."""

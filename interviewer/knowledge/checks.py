@@ -1,0 +1,147 @@
+"""Content checks beyond the schema: completeness, leaking probes and duplicated prose."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from interviewer.knowledge.models import Case, Signal
+from interviewer.steps import STEP_IDS
+from interviewer.text import contains_cue, normalize, shingles
+
+MIN_FACTS = 8
+MIN_EASILY_MISSED_FACTS = 1
+MIN_SIGNALS_PER_STEP = 4
+MIN_RED_FLAGS_PER_STEP = 2
+DUPLICATE_JACCARD = 0.5
+"""Two text fields of different cases sharing this share of 5-word shingles are duplicates."""
+DUPLICATE_MIN_WORDS = 10
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a case, located by case id and field path."""
+
+    case_id: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        """Render as 'case: field: message'."""
+        return f"{self.case_id}: field {self.field}: {self.message}"
+
+
+def completeness_problems(case: Case) -> list[Problem]:
+    """Return where a case falls short of the content minimums."""
+    problems: list[Problem] = []
+
+    def add(field: str, message: str) -> None:
+        problems.append(Problem(case.id, field, message))
+
+    if len(case.facts) < MIN_FACTS:
+        add("facts", f"has {len(case.facts)} facts, needs at least {MIN_FACTS}")
+    if sum(f.easily_missed for f in case.facts) < MIN_EASILY_MISSED_FACTS:
+        add("facts", "needs at least one fact marked easily_missed: true")
+    for step_id in STEP_IDS:
+        step = case.steps[step_id]
+        if len(step.signals) < MIN_SIGNALS_PER_STEP:
+            add(f"steps.{step_id}.signals", f"has {len(step.signals)}, needs at least {MIN_SIGNALS_PER_STEP}")
+        if len(step.red_flags) < MIN_RED_FLAGS_PER_STEP:
+            add(f"steps.{step_id}.red_flags", f"has {len(step.red_flags)}, needs at least {MIN_RED_FLAGS_PER_STEP}")
+        if step.anchors is None:
+            add(f"steps.{step_id}.anchors", "mid / senior / staff anchors are required")
+    return problems
+
+
+def _all_signals(case: Case) -> Iterator[tuple[str, Signal]]:
+    for step_id in STEP_IDS:
+        for i, signal in enumerate(case.steps[step_id].signals):
+            yield f"steps.{step_id}.signals[{i}]", signal
+    for i, curveball in enumerate(case.curveballs):
+        for j, signal in enumerate(curveball.signals):
+            yield f"curveballs[{i}].signals[{j}]", signal
+
+
+def leak_problems(case: Case) -> list[Problem]:
+    """Return probes that contain their own signal's cues, and openings that contain a step cue."""
+    problems: list[Problem] = []
+    for path, signal in _all_signals(case):
+        for k, probe in enumerate(signal.probes):
+            norm = normalize(probe)
+            leaked = [cue for cue in signal.cues if contains_cue(norm, cue)]
+            if leaked:
+                problems.append(
+                    Problem(case.id, f"{path}.probes[{k}]", f"probe for {signal.id!r} leaks its cue(s) {leaked}")
+                )
+    for step_id in STEP_IDS:
+        step = case.steps[step_id]
+        norm = normalize(step.opening)
+        for signal in step.signals:
+            leaked = [cue for cue in signal.cues if contains_cue(norm, cue)]
+            if leaked:
+                problems.append(
+                    Problem(
+                        case.id,
+                        f"steps.{step_id}.opening",
+                        f"opening gives away signal {signal.id!r} (cue(s) {leaked})",
+                    )
+                )
+    return problems
+
+
+def _text_fields(case: Case) -> Iterator[tuple[str, str]]:
+    yield "prompt", case.prompt
+    yield "notes", case.notes
+    for i, fact in enumerate(case.facts):
+        yield f"facts[{i}].content", fact.content
+    for step_id in STEP_IDS:
+        step = case.steps[step_id]
+        yield f"steps.{step_id}.opening", step.opening
+        if step.anchors:
+            for level in ("mid", "senior", "staff"):
+                yield f"steps.{step_id}.anchors.{level}", getattr(step.anchors, level)
+        for j, flag in enumerate(step.red_flags):
+            yield f"steps.{step_id}.red_flags[{j}].why", flag.why
+    for path, signal in _all_signals(case):
+        yield f"{path}.stronger_answer", signal.stronger_answer
+        for k, probe in enumerate(signal.probes):
+            yield f"{path}.probes[{k}]", probe
+
+
+def duplicate_problems(cases: list[Case]) -> list[Problem]:
+    """Return text fields of one case that largely repeat a text field of another case."""
+    owners: dict[str, list[int]] = defaultdict(list)
+    fields: list[tuple[str, str, set[str]]] = []
+    for case in cases:
+        for path, text in _text_fields(case):
+            if len(text.split()) < DUPLICATE_MIN_WORDS:
+                continue
+            grams = shingles(text)
+            index = len(fields)
+            fields.append((case.id, path, grams))
+            for gram in grams:
+                owners[gram].append(index)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for indices in owners.values():
+        if len(indices) > 50:
+            continue
+        for a_pos, a in enumerate(indices):
+            for b in indices[a_pos + 1 :]:
+                if fields[a][0] != fields[b][0]:
+                    shared[(a, b)] += 1
+    problems: list[Problem] = []
+    for (a, b), count in sorted(shared.items()):
+        case_a, path_a, grams_a = fields[a]
+        case_b, path_b, grams_b = fields[b]
+        similarity = count / len(grams_a | grams_b)
+        if similarity >= DUPLICATE_JACCARD:
+            problems.append(
+                Problem(case_b, path_b, f"repeats {case_a} {path_a} ({similarity:.0%} of 5-word phrases shared)")
+            )
+    return problems
+
+
+def case_problems(case: Case) -> list[Problem]:
+    """Return every single-case problem: completeness and leaks."""
+    return completeness_problems(case) + leak_problems(case)

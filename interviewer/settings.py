@@ -1,0 +1,50 @@
+"""All settings in one typed place, read from ``INTERVIEWER_*`` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Settings of the interviewer; every field can be set as ``INTERVIEWER_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="INTERVIEWER_", env_file=".env", extra="ignore")
+
+    knowledge_dir: Path = Field(REPO_ROOT / "knowledge", description="Folder with framework and cases.")
+    prompts_dir: Path = Field(REPO_ROOT / "prompts", description="Folder with prompt and phrase files.")
+    personas_dir: Path = Field(REPO_ROOT / "evals" / "personas", description="Built-in personas.")
+    data_dir: Path = Field(REPO_ROOT / ".data", description="Sessions database and Chroma index.")
+    provider: Literal["offline", "openai"] = Field("offline", description="Which brain runs the interview.")
+    embedding_provider: Literal["offline", "openai"] = Field(
+        "offline", description="Embedding function of the index; offline needs no network."
+    )
+    embedding_model: str = Field("text-embedding-3-small", description="Model for openai embeddings.")
+    openai_api_key: SecretStr | None = Field(None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(None, validation_alias="OPENAI_BASE_URL")
+    max_follow_ups: int = Field(2, ge=0, le=5, description="Follow-up questions per step at most.")
+    max_turns_per_step: int = Field(8, ge=2, le=30, description="Candidate turns per step at most.")
+    curveballs: bool = Field(True, description="Whether the interviewer may introduce a curveball.")
+    max_message_chars: int = Field(6000, ge=200, description="Longest candidate message accepted.")
+
+    @property
+    def sessions_db(self) -> Path:
+        """SQLite file holding checkpoints and the session list."""
+        return self.data_dir / "sessions.sqlite"
+
+    @property
+    def index_dir(self) -> Path:
+        """Folder of the persistent Chroma index."""
+        return self.data_dir / "chroma"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,40 @@
+"""Run a simulated candidate through the real interview graph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from interviewer.debrief import Debrief
+from interviewer.graph.context import FakeClock
+from interviewer.personas import Persona, ScriptedCandidate
+from interviewer.sessions import InterviewService
+from interviewer.transcript import Transcript
+
+SECONDS_PER_TURN = 45.0
+"""Simulated time a candidate turn takes, so step budgets behave as in a real interview."""
+MAX_TURNS = 200
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """The transcript and debrief of a simulated interview."""
+
+    session_id: str
+    transcript: Transcript
+    debrief: Debrief
+
+
+def simulate(service: InterviewService, persona: Persona, case_id: str | None, level: str = "senior") -> SimulationResult:
+    """Interview a scripted persona end to end and return transcript and debrief."""
+    candidate = ScriptedCandidate(persona)
+    view = service.start(case_id, level)
+    for _ in range(MAX_TURNS):
+        if view.done:
+            break
+        if isinstance(service.clock, FakeClock):
+            service.clock.advance(SECONDS_PER_TURN)
+        view = service.send(view.session_id, candidate.reply(view))
+    else:
+        view = service.control(view.session_id, "end")
+    assert view.debrief is not None
+    return SimulationResult(view.session_id, service.transcript(view.session_id), view.debrief)

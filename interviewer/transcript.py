@@ -1,0 +1,51 @@
+"""The transcript format: input of ``interviewer score`` and part of ``simulate``'s output."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from interviewer.steps import Level, StepId
+
+Role = Literal["interviewer", "candidate"]
+
+
+class Turn(BaseModel):
+    """One message of the interview."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    role: Role
+    step: StepId
+    content: str
+    kind: str | None = Field(
+        None,
+        description=(
+            "What the message was: for the candidate answer, clarifying, move_on, hint, dont_know,"
+            " off_topic; for the interviewer opening, follow_up, fact, hint, curveball, notice, closing."
+        ),
+    )
+    signal: str | None = Field(None, description="Signal id an interviewer follow-up probed.")
+    facts: list[str] = Field(default_factory=list, description="Fact ids an interviewer turn revealed.")
+    curveball: str | None = Field(None, description="Curveball id an interviewer turn introduced.")
+    elapsed_s: float | None = Field(None, description="Seconds since the interview started.")
+
+
+class Transcript(BaseModel):
+    """A whole interview: case, problem statement, target level and turns."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    case_id: str | None = None
+    problem: str = ""
+    level: Level = "senior"
+    turns: list[Turn] = Field(default_factory=list)
+
+    def candidate_turns(self, step: StepId) -> list[tuple[int, Turn]]:
+        """Return (index, turn) of the candidate's turns in one step."""
+        return [(i, t) for i, t in enumerate(self.turns) if t.role == "candidate" and t.step == step]
+
+    def curveball_ids(self) -> list[str]:
+        """Return the ids of curveballs the interviewer introduced."""
+        return [t.curveball for t in self.turns if t.role == "interviewer" and t.curveball]
