@@ -211,7 +211,9 @@ def sessions(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) 
 
 
 @app.command()
-def index(rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild even if the content is unchanged.")) -> None:
+def index(
+    rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild even if the content is unchanged."),
+) -> None:
     """Build the Chroma index of the knowledge base (only when the content changed)."""
     settings = get_settings()
     kb = _kb()

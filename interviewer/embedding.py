@@ -37,7 +37,7 @@ def hash_embed(text: str, dims: int = DIMENSIONS) -> list[float]:
     features += [(f"b:{a} {b}", 0.7) for a, b in zip(tokens, tokens[1:], strict=False)]
     for token in tokens:
         padded = f"<{token}>"
-        features += [(f"c:{padded[i:i + 3]}", 0.5) for i in range(len(padded) - 2)]
+        features += [(f"c:{padded[i : i + 3]}", 0.5) for i in range(len(padded) - 2)]
     for feature, weight in features:
         index, sign = _bucket(feature, dims)
         vector[index] += sign * weight

@@ -28,7 +28,11 @@ def make_brain(settings: Settings) -> Brain:
 
 
 def make_service(
-    settings: Settings, *, persistent: bool = True, brain: Brain | None = None, clock: Clock | None = None,
+    settings: Settings,
+    *,
+    persistent: bool = True,
+    brain: Brain | None = None,
+    clock: Clock | None = None,
     time_budgets: bool = True,
 ) -> InterviewService:
     """Return the session service; persistent services checkpoint to the data folder."""

@@ -62,7 +62,13 @@ def step_result(rubric: StepRubric, judgment: StepJudgment) -> StepResult:
     flag_by_id = {f.id: f for f in rubric.red_flags}
     score, thin = step_score(weighted, len(judgment.red_flags), judgment.words)
     evidence = [
-        Evidence(signal=by_id[j.signal_id].title, signal_id=j.signal_id, status=j.status, quote=j.quote, turn=j.turn)
+        Evidence(
+            signal=by_id[j.signal_id].title,
+            signal_id=j.signal_id,
+            status=j.status,
+            quote=j.quote,
+            turn=j.turn,
+        )
         for j in judgment.signals
         if j.status in ("covered", "partial") and j.quote is not None
     ]

@@ -16,6 +16,7 @@ from typing import Any
 
 import chromadb
 from chromadb.api.types import Documents, EmbeddingFunction
+from chromadb.config import Settings as ChromaSettings
 
 from interviewer.knowledge.loader import KnowledgeBase
 from interviewer.steps import STEP_IDS
@@ -54,24 +55,40 @@ def entries(kb: KnowledgeBase) -> Iterator[Entry]:
         yield Entry(f"{case.id}:notes", case.notes, case.id, "", "notes", f"{src}#notes")
         for fact in case.facts:
             yield Entry(
-                f"{case.id}:fact:{fact.id}", f"{fact.topic}: {fact.content}", case.id, "requirements", "fact",
+                f"{case.id}:fact:{fact.id}",
+                f"{fact.topic}: {fact.content}",
+                case.id,
+                "requirements",
+                "fact",
                 f"{src}#facts.{fact.id}",
             )
         for step_id in STEP_IDS:
-            step = case.steps[step_id]
-            for s in step.signals:
+            case_step = case.steps[step_id]
+            for s in case_step.signals:
                 yield Entry(
-                    f"{case.id}:{step_id}:{s.id}", f"{s.title}. {s.stronger_answer} ({', '.join(s.cues)})",
-                    case.id, step_id, "signal", f"{src}#steps.{step_id}.signals.{s.id}",
+                    f"{case.id}:{step_id}:{s.id}",
+                    f"{s.title}. {s.stronger_answer} ({', '.join(s.cues)})",
+                    case.id,
+                    step_id,
+                    "signal",
+                    f"{src}#steps.{step_id}.signals.{s.id}",
                 )
-            for flag in step.red_flags:
+            for flag in case_step.red_flags:
                 yield Entry(
-                    f"{case.id}:{step_id}:flag:{flag.id}", f"{flag.title}. {flag.why}", case.id, step_id,
-                    "red_flag", f"{src}#steps.{step_id}.red_flags.{flag.id}",
+                    f"{case.id}:{step_id}:flag:{flag.id}",
+                    f"{flag.title}. {flag.why}",
+                    case.id,
+                    step_id,
+                    "red_flag",
+                    f"{src}#steps.{step_id}.red_flags.{flag.id}",
                 )
         for curveball in case.curveballs:
             yield Entry(
-                f"{case.id}:curveball:{curveball.id}", curveball.message, case.id, curveball.step, "curveball",
+                f"{case.id}:curveball:{curveball.id}",
+                curveball.message,
+                case.id,
+                curveball.step,
+                "curveball",
                 f"{src}#curveballs.{curveball.id}",
             )
 
@@ -105,7 +122,7 @@ class KnowledgeIndex:
         if self._collection is None:
             self.path.mkdir(parents=True, exist_ok=True)
             self._client = chromadb.PersistentClient(
-                path=str(self.path), settings=chromadb.Settings(anonymized_telemetry=False)
+                path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False)
             )
             self._collection = self._client.get_or_create_collection(
                 COLLECTION, embedding_function=self.embedding, metadata={"hnsw:space": "cosine"}
@@ -160,12 +177,14 @@ class KnowledgeIndex:
         return [
             _entry(i, d, m, dist)
             for i, d, m, dist in zip(
-                result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
+                result["ids"][0],
+                result["documents"][0],
+                result["metadatas"][0],
+                result["distances"][0],
+                strict=True,
             )
         ]
 
 
 def _entry(ident: str, text: str, meta: Any, distance: float | None) -> Entry:
-    return Entry(
-        ident, text, str(meta["case_id"]), str(meta["step"]), str(meta["kind"]), str(meta["source"]), distance
-    )
+    return Entry(ident, text, str(meta["case_id"]), str(meta["step"]), str(meta["kind"]), str(meta["source"]), distance)

@@ -58,5 +58,5 @@ class ScriptedCandidate:
         used = self._used.get(step, 0)
         if used < len(answers):
             self._used[step] = used + 1
-            return answers[used]
+            return str(answers[used])
         return NOTHING_TO_ADD

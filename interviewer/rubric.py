@@ -25,9 +25,7 @@ class StepRubric:
     """Weight of the step in the overall score."""
 
 
-def step_rubric(
-    kb: KnowledgeBase, case: Case | None, step: StepId, curveball_ids: Sequence[str] = ()
-) -> StepRubric:
+def step_rubric(kb: KnowledgeBase, case: Case | None, step: StepId, curveball_ids: Sequence[str] = ()) -> StepRubric:
     """Return the rubric of a step: the case's signals if a case is known, else the framework's."""
     fw = kb.framework.step(step)
     file = kb.source(case.id if case else None)

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite import SqliteSaver
@@ -148,8 +149,15 @@ class SessionStore:
         ).fetchall()
         return [
             SessionSummary(
-                session_id=r[0], case_id=r[1], level=r[2], created_at=r[3], updated_at=r[4],
-                status=r[5], overall=r[6], scores=json.loads(r[7] or "{}"), parent_id=r[8],
+                session_id=r[0],
+                case_id=r[1],
+                level=r[2],
+                created_at=r[3],
+                updated_at=r[4],
+                status=r[5],
+                overall=r[6],
+                scores=json.loads(r[7] or "{}"),
+                parent_id=r[8],
             )
             for r in rows
         ]
@@ -181,8 +189,13 @@ class InterviewService:
         self.max_message_chars = max_message_chars
         self.curveballs = curveballs
         self.context = Context(
-            kb=kb, brain=brain, phrases=phrases, clock=self.clock, max_follow_ups=max_follow_ups,
-            max_turns_per_step=max_turns_per_step, time_budgets=time_budgets,
+            kb=kb,
+            brain=brain,
+            phrases=phrases,
+            clock=self.clock,
+            max_follow_ups=max_follow_ups,
+            max_turns_per_step=max_turns_per_step,
+            time_budgets=time_budgets,
         )
         self.graph = build_graph(checkpointer or InMemorySaver())
 
@@ -192,7 +205,7 @@ class InterviewService:
         path.parent.mkdir(parents=True, exist_ok=True)
         return SqliteSaver(sqlite3.connect(str(path), check_same_thread=False))
 
-    def _config(self, session_id: str) -> dict[str, Any]:
+    def _config(self, session_id: str) -> RunnableConfig:
         return {"configurable": {"thread_id": session_id}}
 
     def _pick_curveball(self, case_id: str | None, session_id: str) -> str | None:
@@ -211,8 +224,10 @@ class InterviewService:
         if self.store.exists(session_id):
             raise InputError(f"session {session_id!r} already exists")
         self.store.add(session_id, case_id, level, time.time(), None)
-        initial = {
-            "session_id": session_id, "case_id": case_id, "level": level,
+        initial: dict[str, Any] = {
+            "session_id": session_id,
+            "case_id": case_id,
+            "level": level,
             "curveball_id": self._pick_curveball(case_id, session_id),
         }
         self.graph.invoke(initial, self._config(session_id), context=self.context)
@@ -244,7 +259,8 @@ class InterviewService:
         if view.done:
             raise InputError("this interview has ended; start a new one or open its debrief")
         self.store.set_pending(session_id, text, time.time())
-        self.graph.invoke(Command(resume=value), self._config(session_id), context=self.context)
+        command: Command[Any] = Command(resume=value)
+        self.graph.invoke(command, self._config(session_id), context=self.context)
         return self._after_turn(session_id)
 
     def retry(self, session_id: str) -> SessionView:
@@ -290,7 +306,8 @@ class InterviewService:
             turns=[Turn.model_validate(t) for t in st.get("turns", [])],
             revealed_facts=[
                 RevealedFact(id=f, topic=facts[f].topic, content=facts[f].content)
-                for f in st.get("revealed_facts", []) if f in facts
+                for f in st.get("revealed_facts", [])
+                if f in facts
             ],
             hints=len(st.get("hints", [])),
             done=bool(st.get("done")),

@@ -24,7 +24,9 @@ class SimulationResult:
     debrief: Debrief
 
 
-def simulate(service: InterviewService, persona: Persona, case_id: str | None, level: str = "senior") -> SimulationResult:
+def simulate(
+    service: InterviewService, persona: Persona, case_id: str | None, level: str = "senior"
+) -> SimulationResult:
     """Interview a scripted persona end to end and return transcript and debrief."""
     candidate = ScriptedCandidate(persona)
     view = service.start(case_id, level)

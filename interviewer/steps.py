@@ -2,9 +2,7 @@
 
 from typing import Literal, get_args
 
-StepId = Literal[
-    "requirements", "framing", "data", "model", "evaluation", "serving", "monitoring"
-]
+StepId = Literal["requirements", "framing", "data", "model", "evaluation", "serving", "monitoring"]
 """Identifier of one step; the same strings are used in code, knowledge files and JSON."""
 
 STEP_IDS: tuple[StepId, ...] = get_args(StepId)

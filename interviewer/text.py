@@ -27,9 +27,7 @@ def normalize(text: str) -> str:
 @lru_cache(maxsize=8192)
 def _cue_pattern(cue: str) -> re.Pattern[str]:
     tokens = re.sub(r"[^a-z0-9*]+", " ", cue.lower().replace("'", "")).split()
-    parts = [
-        re.escape(tok.rstrip("*")) + ("[a-z0-9]*" if tok.endswith("*") else "") for tok in tokens
-    ]
+    parts = [re.escape(tok.rstrip("*")) + ("[a-z0-9]*" if tok.endswith("*") else "") for tok in tokens]
     tail = "" if tokens and tokens[-1].endswith("*") else "(?:s|es|d|ed|ing)?"
     return re.compile(r"(?<![a-z0-9])" + " ".join(parts) + tail + r"(?![a-z0-9])")
 

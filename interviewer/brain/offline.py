@@ -138,17 +138,13 @@ class OfflineBrain:
             norms = [normalize(s.text) for s in kept]
             for i, sentence in enumerate(kept):
                 nxt = norms[i + 1] if i + 1 < len(kept) else ""
-                sents.append(
-                    _Sent(index, sentence, norms[i], _is_question(sentence), _has_reason(norms[i] + nxt))
-                )
+                sents.append(_Sent(index, sentence, norms[i], _is_question(sentence), _has_reason(norms[i] + nxt)))
         words = sum(len(s.norm.split()) for s in sents)
         matches = {
-            id(s): {sig.id for sig in rubric.signals if any(contains_cue(s.norm, c) for c in sig.cues)}
-            for s in sents
+            id(s): {sig.id for sig in rubric.signals if any(contains_cue(s.norm, c) for c in sig.cues)} for s in sents
         }
         judgments = tuple(
-            self._judge_signal(signal, sents, matches, rubric.questions_count_as_evidence)
-            for signal in rubric.signals
+            self._judge_signal(signal, sents, matches, rubric.questions_count_as_evidence) for signal in rubric.signals
         )
         flags = tuple(
             RedFlagJudgment(flag.id, s.sentence.text, s.turn)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.graph import START, StateGraph
+from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
 from interviewer.graph import nodes
@@ -34,4 +34,5 @@ def build_graph(checkpointer: BaseCheckpointSaver[Any] | None) -> CompiledStateG
     builder.add_edge("start_interview", "open_step")
     builder.add_edge("open_step", "await_candidate")
     builder.add_edge("await_candidate", "classify")
+    builder.add_edge("write_debrief", END)
     return builder.compile(checkpointer=checkpointer)

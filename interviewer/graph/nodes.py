@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
@@ -100,7 +99,13 @@ def _step_opening(ctx: Context, case: Case | None, step: StepId) -> str:
 def start_interview(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Initialise counters and the clock for a new interview."""
     now = runtime.context.clock.now()
-    return {"step_index": 0, "started_at": now, "step_started_at": now, "curveball_fired": False, "done": False}
+    return {
+        "step_index": 0,
+        "started_at": now,
+        "step_started_at": now,
+        "curveball_fired": False,
+        "done": False,
+    }
 
 
 def open_step(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -134,7 +139,12 @@ def await_candidate(state: InterviewState) -> dict[str, Any]:
 
 
 Route = Literal[
-    "reveal_facts", "assess_answer", "give_hint", "advance_step", "handle_dont_know", "redirect_off_topic",
+    "reveal_facts",
+    "assess_answer",
+    "give_hint",
+    "advance_step",
+    "handle_dont_know",
+    "redirect_off_topic",
     "write_debrief",
 ]
 _ROUTES: dict[str, Route] = {
@@ -173,9 +183,7 @@ def classify(state: InterviewState, runtime: Runtime[Context]) -> Command[Route]
     return Command(goto=goto, update=update)
 
 
-def _fact_text(
-    ctx: Context, state: InterviewState, facts: list[Fact], *, repeat: bool = True
-) -> tuple[str, list[str]]:
+def _fact_text(ctx: Context, state: InterviewState, facts: list[Fact], *, repeat: bool = True) -> tuple[str, list[str]]:
     revealed = set(state.get("revealed_facts", []))
     new = [f for f in facts if f.id not in revealed]
     old = [f for f in facts if f.id in revealed] if repeat else []
@@ -227,7 +235,12 @@ def assess_answer(
         turn = _turn(ctx, state, "interviewer", message, "curveball", curveball=state.get("curveball_id"))
         return Command(
             goto="await_candidate",
-            update={"turns": [turn], "curveball_fired": True, "asked": [curveball], "revealed_facts": fact_ids},
+            update={
+                "turns": [turn],
+                "curveball_fired": True,
+                "asked": [curveball],
+                "revealed_facts": fact_ids,
+            },
         )
     return _follow_up_or_advance(ctx, state, lead, fact_ids)
 
@@ -289,7 +302,10 @@ def handle_dont_know(
     step = _step(state)
     previous = next((t for t in reversed(state["turns"][:-1]) if t["role"] == "interviewer"), None)
     if previous is not None and previous.get("signal"):
-        declined_state: InterviewState = {**state, "declined": [*state.get("declined", []), f"{step}:{previous['signal']}"]}
+        declined_state: InterviewState = {
+            **state,
+            "declined": [*state.get("declined", []), f"{step}:{previous['signal']}"],
+        }
         command = _follow_up_or_advance(ctx, declined_state, "", [], template="dont_know_probe")
         update = dict(command.update or {}) if isinstance(command.update, dict) else {}
         update["declined"] = [f"{step}:{previous['signal']}"]
@@ -319,19 +335,19 @@ def advance_step(state: InterviewState) -> Command[Literal["open_step", "write_d
     return Command(goto="open_step", update={"step_index": index})
 
 
-def write_debrief(state: InterviewState, runtime: Runtime[Context]) -> Command[Literal["__end__"]]:
+def write_debrief(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Grade the whole transcript and close the interview."""
     ctx = runtime.context
     transcript = transcript_of(ctx, state)
     debrief = grade(ctx.kb, ctx.brain, transcript)
     debrief.metadata["hints"] = len(state.get("hints", []))
     debrief.metadata["hints_by_step"] = {s: state.get("hints", []).count(s) for s in STEP_IDS}
-    closing_state: InterviewState = {**state, "step_index": min(state.get("step_index", 0), len(STEP_IDS) - 1)}
+    closing_state: InterviewState = {
+        **state,
+        "step_index": min(state.get("step_index", 0), len(STEP_IDS) - 1),
+    }
     closing = _turn(ctx, closing_state, "interviewer", ctx.phrases.say("closing"), "closing")
-    return Command(
-        goto=END,
-        update={"turns": [closing], "done": True, "debrief": debrief.model_dump(mode="json")},
-    )
+    return {"turns": [closing], "done": True, "debrief": debrief.model_dump(mode="json")}
 
 
 def transcript_of(ctx: Context, state: InterviewState) -> Transcript:

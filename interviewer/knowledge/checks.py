@@ -48,7 +48,10 @@ def completeness_problems(case: Case) -> list[Problem]:
         if len(step.signals) < MIN_SIGNALS_PER_STEP:
             add(f"steps.{step_id}.signals", f"has {len(step.signals)}, needs at least {MIN_SIGNALS_PER_STEP}")
         if len(step.red_flags) < MIN_RED_FLAGS_PER_STEP:
-            add(f"steps.{step_id}.red_flags", f"has {len(step.red_flags)}, needs at least {MIN_RED_FLAGS_PER_STEP}")
+            add(
+                f"steps.{step_id}.red_flags",
+                f"has {len(step.red_flags)}, needs at least {MIN_RED_FLAGS_PER_STEP}",
+            )
         if step.anchors is None:
             add(f"steps.{step_id}.anchors", "mid / senior / staff anchors are required")
     return problems

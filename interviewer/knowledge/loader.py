@@ -48,9 +48,7 @@ def load_model(path: Path, model: type[M]) -> M:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        problems = [
-            f"field {_format_location(err['loc'])}: {err['msg']}" for err in exc.errors()
-        ]
+        problems = [f"field {_format_location(err['loc'])}: {err['msg']}" for err in exc.errors()]
         raise KnowledgeError(path, problems) from exc
 
 

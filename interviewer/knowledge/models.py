@@ -40,9 +40,7 @@ class Signal(_Strict):
             " as whole words (plural allowed); a trailing * matches any ending."
         ),
     )
-    probes: list[str] = Field(
-        min_length=1, description="Follow-up questions that ask without giving the answer."
-    )
+    probes: list[str] = Field(min_length=1, description="Follow-up questions that ask without giving the answer.")
     stronger_answer: str = Field(
         min_length=20, description="What a strong answer adds; shown when the signal is missed."
     )
@@ -136,9 +134,7 @@ class Curveball(_Strict):
     id: str = Slug
     step: StepId = Field(description="The step in which the curveball is introduced.")
     message: str = Field(min_length=20, description="What the interviewer says.")
-    signals: list[Signal] = Field(
-        min_length=1, description="What a good response covers; judged in that step."
-    )
+    signals: list[Signal] = Field(min_length=1, description="What a good response covers; judged in that step.")
 
 
 Difficulty = Literal["easy", "medium", "hard"]
@@ -157,11 +153,16 @@ class Case(_Strict):
     curveballs: list[Curveball] = Field(min_length=1, max_length=3)
     notes: str = Field(min_length=50, description="Reference notes on trade-offs and pitfalls.")
 
+    @field_validator("steps")
+    @classmethod
+    def _all_steps(cls, steps: dict[StepId, CaseStep]) -> dict[StepId, CaseStep]:
+        missing = [step for step in STEP_IDS if step not in steps]
+        if missing:
+            raise ValueError(f"missing step(s) {missing}")
+        return steps
+
     @model_validator(mode="after")
     def _check_case(self) -> Case:
-        missing = [step for step in STEP_IDS if step not in self.steps]
-        if missing:
-            raise ValueError(f"steps: missing step(s) {missing}")
         _unique("facts", [fact.id for fact in self.facts])
         for step_id, step in self.steps.items():
             _unique(f"steps.{step_id}.signals", [s.id for s in step.signals])

@@ -1,0 +1,91 @@
+import json
+from pathlib import Path
+
+import yaml
+from typer.testing import CliRunner
+
+from interviewer.cli import app
+from interviewer.settings import REPO_ROOT
+
+runner = CliRunner()
+
+
+def test_cases_json() -> None:
+    result = runner.invoke(app, ["cases", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    ad = next(r for r in rows if r["id"] == "ad-ctr")
+    assert ad["facts"] >= 8 and min(ad["signals_per_step"].values()) >= 4
+
+
+def test_validate_passes_on_the_base_and_fails_on_a_leak(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["validate"]).exit_code == 0
+    data = yaml.safe_load((REPO_ROOT / "knowledge/cases/ad-ctr.yaml").read_text())
+    data["steps"]["data"]["signals"][1]["probes"] = ["Should you downsample the negatives?"]
+    del data["steps"]["monitoring"]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(data))
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert "missing step(s) ['monitoring']" in result.output
+    del data["steps"]["data"]  # schema fine otherwise? put monitoring back and check the leak message
+    data = yaml.safe_load((REPO_ROOT / "knowledge/cases/ad-ctr.yaml").read_text())
+    data["steps"]["data"]["signals"][1]["probes"] = ["Should you downsample the negatives?"]
+    bad.write_text(yaml.safe_dump(data))
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert "steps.data.signals[1].probes[0]" in result.output and "leaks" in result.output
+
+
+def test_simulate_json_and_score_roundtrip(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["simulate", "--case", "ad-ctr", "--persona", "average", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert set(payload) == {"transcript", "debrief"}
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(payload["transcript"]))
+    scored = runner.invoke(app, ["score", str(path), "--json"])
+    assert scored.exit_code == 0, scored.output
+    assert json.loads(scored.output)["overall"] == payload["debrief"]["overall"]
+
+
+def test_score_minimal_transcript_without_case(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({
+        "case_id": None, "problem": "Design a spam filter", "level": "senior",
+        "turns": [{"role": "interviewer", "step": "evaluation", "content": "How would you evaluate?"},
+                  {"role": "candidate", "step": "evaluation",
+                   "content": "Precision and recall, because spam is rare, then an A/B test."}],
+    }))
+    result = runner.invoke(app, ["score", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    debrief = json.loads(result.output)
+    assert {s["step"] for s in debrief["steps"]} >= {"requirements", "monitoring"}
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"turns": [{"role": "robot"}]}')
+    assert runner.invoke(app, ["score", str(bad)]).exit_code == 1
+
+
+def test_simulate_errors_are_clear() -> None:
+    result = runner.invoke(app, ["simulate", "--case", "nope", "--persona", "strong"])
+    assert result.exit_code == 2 and "unknown case" in result.output
+    result = runner.invoke(app, ["simulate", "--case", "ad-ctr", "--persona", "nobody"])
+    assert result.exit_code == 2 and "built-in" in result.output
+
+
+def test_practice_scripted_from_stdin() -> None:
+    script = "What is the latency budget?\n/next\n/end\n"
+    result = runner.invoke(app, ["practice", "--case", "ad-ctr"], input=script)
+    assert result.exit_code == 0, result.output
+    assert "50 ms at p99" in result.output
+    assert "Recommendation" in result.output
+    sessions = runner.invoke(app, ["sessions", "--json"])
+    assert json.loads(sessions.output)[0]["status"] == "finished"
+
+
+def test_practice_paused_and_resumed() -> None:
+    first = runner.invoke(app, ["practice", "--case", "ad-ctr"], input="What is the latency budget?\n")
+    assert "Interview paused" in first.output
+    session_id = first.output.split("--resume ")[1].split()[0]
+    second = runner.invoke(app, ["practice", "--resume", session_id], input="/end\n")
+    assert second.exit_code == 0 and "Recommendation" in second.output
