@@ -17,7 +17,7 @@ from interviewer.embedding import make_embedding
 from interviewer.factory import knowledge, make_brain, make_service
 from interviewer.grading import grade
 from interviewer.graph.context import FakeClock
-from interviewer.index import KnowledgeIndex
+from interviewer.index import KnowledgeIndex, LazyRetriever
 from interviewer.knowledge.checks import case_problems, duplicate_problems
 from interviewer.knowledge.loader import KnowledgeBase, KnowledgeError, load_knowledge, load_model
 from interviewer.knowledge.models import Case
@@ -171,6 +171,8 @@ def practice(
     settings = get_settings()
     _kb()
     service = make_service(settings)
+    if isinstance(service.context.retriever, LazyRetriever) and service.context.retriever.ensure():
+        typer.echo("Built the knowledge index (first use or changed content).")
     interactive = sys.stdin.isatty()
     try:
         if resume:

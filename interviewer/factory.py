@@ -7,7 +7,9 @@ from pathlib import Path
 
 from interviewer.brain.base import Brain
 from interviewer.brain.offline import OfflineBrain
+from interviewer.embedding import make_embedding
 from interviewer.graph.context import Clock
+from interviewer.index import KnowledgeIndex, LazyRetriever
 from interviewer.knowledge.loader import KnowledgeBase, load_knowledge
 from interviewer.prompts import load_phrases
 from interviewer.sessions import InterviewService, SessionStore
@@ -37,6 +39,7 @@ def make_service(
 ) -> InterviewService:
     """Return the session service; persistent services checkpoint to the data folder."""
     kb = knowledge(settings.knowledge_dir)
+    retriever = LazyRetriever(KnowledgeIndex(settings.index_dir, make_embedding(settings)), kb) if persistent else None
     checkpointer = InterviewService.sqlite_checkpointer(settings.sessions_db) if persistent else None
     store = SessionStore(settings.sessions_db) if persistent else None
     return InterviewService(
@@ -51,4 +54,5 @@ def make_service(
         max_message_chars=settings.max_message_chars,
         curveballs=settings.curveballs,
         time_budgets=time_budgets,
+        retriever=retriever,
     )

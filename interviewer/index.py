@@ -188,3 +188,26 @@ class KnowledgeIndex:
 
 def _entry(ident: str, text: str, meta: Any, distance: float | None) -> Entry:
     return Entry(ident, text, str(meta["case_id"]), str(meta["step"]), str(meta["kind"]), str(meta["source"]), distance)
+
+
+class LazyRetriever:
+    """Retrieval that builds (or refreshes) the index on first use, not at start-up."""
+
+    def __init__(self, index: KnowledgeIndex, kb: KnowledgeBase) -> None:
+        """Wrap an index and the knowledge it must reflect."""
+        self.index = index
+        self.kb = kb
+        self._ready = False
+
+    def ensure(self) -> bool:
+        """Build the index if needed; return whether it was built now."""
+        built = False
+        if not self._ready:
+            built = self.index.ensure(self.kb)
+            self._ready = True
+        return built
+
+    def similar(self, text: str, case_id: str | None = None, step: str | None = None, k: int = 5) -> list[Entry]:
+        """Return the k entries most similar to a text, within a case and step if given."""
+        self.ensure()
+        return self.index.similar(text, case_id, step, k)

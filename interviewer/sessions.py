@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field
 
 from interviewer.brain.base import Brain
 from interviewer.debrief import Debrief
-from interviewer.graph.context import Clock, Context, SystemClock
+from interviewer.graph.context import Clock, Context, Retriever, SystemClock
 from interviewer.graph.graph import build_graph
 from interviewer.graph.nodes import transcript_of
 from interviewer.graph.state import InterviewState
@@ -180,6 +180,7 @@ class InterviewService:
         max_message_chars: int = 6000,
         curveballs: bool = True,
         time_budgets: bool = True,
+        retriever: Retriever | None = None,
     ) -> None:
         """Wire the service; without a checkpointer or store, everything stays in memory."""
         self.kb = kb
@@ -196,6 +197,7 @@ class InterviewService:
             max_follow_ups=max_follow_ups,
             max_turns_per_step=max_turns_per_step,
             time_budgets=time_budgets,
+            retriever=retriever,
         )
         self.graph = build_graph(checkpointer or InMemorySaver())
 

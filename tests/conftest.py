@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
+from interviewer.brain.offline import OfflineBrain
 from interviewer.factory import knowledge
 from interviewer.graph.context import FakeClock
 from interviewer.knowledge.loader import KnowledgeBase
 from interviewer.prompts import load_phrases
 from interviewer.sessions import InterviewService
 from interviewer.settings import REPO_ROOT, Settings, get_settings
-from interviewer.brain.offline import OfflineBrain
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,8 @@ import pytest
 
 from interviewer.scoring import (
     WeightedJudgment as J,
+)
+from interviewer.scoring import (
     coverage,
     estimated_level,
     overall_score,

@@ -2,16 +2,16 @@
 
 import pytest
 
+from interviewer.factory import knowledge
+from interviewer.graph.context import FakeClock
 from interviewer.knowledge.loader import KnowledgeBase
 from interviewer.personas import Persona, builtin_persona_path, load_persona
+from interviewer.prompts import load_phrases
+from interviewer.sessions import InterviewService
 from interviewer.settings import REPO_ROOT
 from interviewer.simulate import simulate
 from interviewer.steps import STEP_IDS
 from tests.conftest import OfflineBrain
-from interviewer.graph.context import FakeClock
-from interviewer.prompts import load_phrases
-from interviewer.sessions import InterviewService
-from interviewer.factory import knowledge
 
 PERSONAS = REPO_ROOT / "evals" / "personas"
 CASES = sorted(knowledge(REPO_ROOT / "knowledge").cases)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from interviewer.brain.base import Brain
+from interviewer.index import Entry
 from interviewer.knowledge.loader import KnowledgeBase
 from interviewer.prompts import Phrases
 
@@ -42,6 +43,14 @@ class FakeClock:
         self.t += seconds
 
 
+class Retriever(Protocol):
+    """Finds knowledge entries similar to a text, within a case and step."""
+
+    def similar(self, text: str, case_id: str | None = None, step: str | None = None, k: int = 5) -> list[Entry]:
+        """Return the k entries most similar to a text."""
+        ...
+
+
 @dataclass(frozen=True)
 class Context:
     """What graph nodes may use besides the state."""
@@ -54,3 +63,5 @@ class Context:
     max_turns_per_step: int = 8
     time_budgets: bool = True
     """Whether a step's time budget advances the interview."""
+    retriever: Retriever | None = None
+    """Knowledge retrieval; None runs without it."""

@@ -7,6 +7,7 @@ never import a model client and never read the environment.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
@@ -73,11 +74,18 @@ def _judge_step(ctx: Context, state: InterviewState, extra: dict[str, Any] | Non
     return ctx.brain.judge(_rubric(ctx, state), judged)
 
 
-def _next_probe(state: InterviewState, rubric: StepRubric, judgment: StepJudgment) -> tuple[Signal, str] | None:
-    """Return the most important uncovered signal not yet probed or declined, with an unasked probe."""
+def _next_probe(
+    state: InterviewState, rubric: StepRubric, judgment: StepJudgment, preferred: Sequence[str] = ()
+) -> tuple[Signal, str] | None:
+    """Return the most important uncovered signal not yet probed or declined, with an unasked probe.
+
+    Signals named in ``preferred`` (e.g. those closest to what the candidate is talking about)
+    come first, in that order; the rest follow by weight.
+    """
     done = set(state.get("probed", [])) | set(state.get("declined", []))
     asked = set(state.get("asked", []))
-    ranked = sorted(rubric.signals, key=lambda s: -s.weight)
+    rank = {signal_id: i for i, signal_id in enumerate(preferred)}
+    ranked = sorted(rubric.signals, key=lambda s: (rank.get(s.id, len(rank)), -s.weight))
     for signal in ranked:
         if judgment.status(signal.id) == "covered" or f"{rubric.step}:{signal.id}" in done:
             continue
@@ -276,13 +284,28 @@ def _follow_up_or_advance(
     )
 
 
+def _closest_signals(ctx: Context, state: InterviewState) -> list[str]:
+    """Return the step's signal ids ordered by similarity to the candidate's answers in this step."""
+    step = _step(state)
+    said = " ".join(
+        t["content"]
+        for t in state.get("turns", [])
+        if t["role"] == "candidate" and t["step"] == step and t.get("kind") == "answer"
+    )
+    case_id = state.get("case_id")
+    if ctx.retriever is None or not said or not case_id:
+        return []
+    hits = ctx.retriever.similar(said, case_id, step, k=10)
+    return [hit.id.rsplit(":", 1)[-1] for hit in hits if hit.kind == "signal" and hit.case_id == case_id]
+
+
 def give_hint(state: InterviewState, runtime: Runtime[Context]) -> Command[Literal["await_candidate"]]:
     """Give a nudge that points at a gap without giving the answer; hints are counted."""
     ctx = runtime.context
     step = _step(state)
     generic = ctx.kb.framework.step(step).hint
     rubric = _rubric(ctx, state)
-    target = _next_probe(state, rubric, _judge_step(ctx, state))
+    target = _next_probe(state, rubric, _judge_step(ctx, state), _closest_signals(ctx, state))
     update: dict[str, Any] = {"hints": [step]}
     if target is not None:
         signal, probe = target

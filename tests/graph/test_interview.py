@@ -192,3 +192,46 @@ def test_a_crash_never_loses_the_answer(kb: KnowledgeBase, tmp_path: Path) -> No
     assert view.pending_message is None
     assert [f.id for f in view.revealed_facts] == ["latency"]
     assert sum(t.content == "What is the latency budget?" for t in view.turns) == 1
+
+
+class FakeRetriever:
+    """Says the candidate's words are closest to the accidental-clicks signal."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str | None, str | None]] = []
+
+    def similar(self, text, case_id=None, step=None, k=5):  # type: ignore[no-untyped-def]
+        from interviewer.index import Entry
+
+        self.calls.append((text, case_id, step))
+        return [Entry("ad-ctr:data:accidental-clicks", "", "ad-ctr", "data", "signal", "src")]
+
+
+def test_hint_steers_to_the_closest_uncovered_signal(kb: KnowledgeBase) -> None:
+    retriever = FakeRetriever()
+    service = InterviewService(
+        kb, OfflineBrain(), load_phrases(REPO_ROOT / "prompts"), clock=FakeClock(), retriever=retriever
+    )
+    sid = service.start("ad-ctr").session_id
+    service.control(sid, "move_on")
+    service.control(sid, "move_on")
+    service.send(sid, "I'd use the logs of what people clicked.")
+    view = service.control(sid, "hint")
+    assert view.turns[-1].signal == "accidental-clicks"
+    assert retriever.calls[-1][1:] == ("ad-ctr", "data")
+
+
+def test_real_index_is_built_on_first_use(kb: KnowledgeBase, tmp_path: Path) -> None:
+    from interviewer.embedding import HashingEmbedding
+    from interviewer.index import KnowledgeIndex, LazyRetriever
+
+    retriever = LazyRetriever(KnowledgeIndex(tmp_path / "chroma", HashingEmbedding()), kb)
+    service = InterviewService(
+        kb, OfflineBrain(), load_phrases(REPO_ROOT / "prompts"), clock=FakeClock(), retriever=retriever
+    )
+    sid = service.start("ad-ctr").session_id
+    assert not (tmp_path / "chroma").exists()
+    service.send(sid, "I'd think about the auction and the advertisers.")
+    view = service.control(sid, "hint")
+    assert (tmp_path / "chroma").exists()
+    assert view.turns[-1].kind == "hint" and view.hints == 1
