@@ -102,9 +102,9 @@ class Debrief(BaseModel):
             for e in s.evidence:
                 lines.append(f"- **{_md(e.signal)}** ({e.status}): > {_md(e.quote)}")
             for r in s.red_flags:
-                lines.append(f"- **Red flag: {_md(r.flag)}**: > {_md(r.quote)}. {_md(r.why)}")
+                lines.append(f"- **Red flag: {_md(r.flag)}**: > {_md(r.quote.rstrip('.'))}. {_md(r.why)}")
             for m in s.missed:
-                lines.append(f"- Missed **{_md(m.signal)}**: {_md(m.stronger_answer)} _(source: {m.source})_")
+                lines.append(f"- Not fully shown: **{_md(m.signal)}**: {_md(m.stronger_answer)} _(source: {m.source})_")
         if self.ignored:
             lines += ["", "## Ignored text addressed to the grader", ""]
             lines += [f"- {_md(i)}" for i in self.ignored]

@@ -29,7 +29,14 @@ def simulate(
 ) -> SimulationResult:
     """Interview a scripted persona end to end and return transcript and debrief."""
     candidate = ScriptedCandidate(persona)
-    view = service.start(case_id, level)
+    # A session id derived from case and persona keeps the curveball choice reproducible.
+    base = f"sim-{case_id or 'generic'}-{persona.name}"
+    session_id = base
+    for n in range(2, MAX_TURNS):
+        if not service.store.exists(session_id):
+            break
+        session_id = f"{base}-{n}"
+    view = service.start(case_id, level, session_id=session_id)
     for _ in range(MAX_TURNS):
         if view.done:
             break

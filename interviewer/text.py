@@ -37,6 +37,11 @@ def contains_cue(normalized_text: str, cue: str) -> bool:
     return _cue_pattern(cue).search(normalized_text) is not None
 
 
+def cue_matches(normalized_text: str, cue: str) -> list[re.Match[str]]:
+    """Return every occurrence of a cue in text already passed through :func:`normalize`."""
+    return list(_cue_pattern(cue).finditer(normalized_text))
+
+
 def matching_cues(text: str, cues: Iterable[str]) -> list[str]:
     """Return the cues that occur in raw text."""
     norm = normalize(text)

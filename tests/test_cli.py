@@ -51,12 +51,23 @@ def test_simulate_json_and_score_roundtrip(tmp_path: Path) -> None:
 
 def test_score_minimal_transcript_without_case(tmp_path: Path) -> None:
     path = tmp_path / "t.json"
-    path.write_text(json.dumps({
-        "case_id": None, "problem": "Design a spam filter", "level": "senior",
-        "turns": [{"role": "interviewer", "step": "evaluation", "content": "How would you evaluate?"},
-                  {"role": "candidate", "step": "evaluation",
-                   "content": "Precision and recall, because spam is rare, then an A/B test."}],
-    }))
+    path.write_text(
+        json.dumps(
+            {
+                "case_id": None,
+                "problem": "Design a spam filter",
+                "level": "senior",
+                "turns": [
+                    {"role": "interviewer", "step": "evaluation", "content": "How would you evaluate?"},
+                    {
+                        "role": "candidate",
+                        "step": "evaluation",
+                        "content": "Precision and recall, because spam is rare, then an A/B test.",
+                    },
+                ],
+            }
+        )
+    )
     result = runner.invoke(app, ["score", str(path), "--json"])
     assert result.exit_code == 0, result.output
     debrief = json.loads(result.output)

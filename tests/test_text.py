@@ -15,7 +15,13 @@ def test_punctuation_is_folded() -> None:
 def test_sentences_are_verbatim_spans() -> None:
     text = "First, ask about scale. Then latency!\n- bullet one\n- bullet two; more here? yes"
     parts = sentences(text)
-    assert [p.text for p in parts] == ["First, ask about scale.", "Then latency!", "bullet one", "bullet two;",
-                                       "more here?", "yes"]
+    assert [p.text for p in parts] == [
+        "First, ask about scale.",
+        "Then latency!",
+        "bullet one",
+        "bullet two;",
+        "more here?",
+        "yes",
+    ]
     for part in parts:
         assert text[part.start : part.start + len(part.text)] == part.text

@@ -15,10 +15,10 @@ from interviewer.brain.base import MessageKind, RedFlagJudgment, SignalJudgment,
 from interviewer.debrief import SignalStatus
 from interviewer.knowledge.models import Fact, Signal
 from interviewer.rubric import StepRubric
-from interviewer.text import Sentence, contains_cue, normalize, sentences
+from interviewer.text import Sentence, contains_cue, cue_matches, normalize, sentences
 
 _REASON = re.compile(
-    r" (because|since|so that|so we|so the|so it|so i|which means|that means|meaning|otherwise|"
+    r" (because|since|so|which means|that means|meaning|otherwise|"
     r"to avoid|to prevent|to keep|to make sure|to ensure|to handle|to reduce|to catch|to cut|"
     r"instead of|rather than|trade ?off|at the cost of|in exchange|but|however|unless|if|"
     r"depends|depending|given|due to|in order to|this way|that way|which lets|lets us|"
@@ -26,9 +26,12 @@ _REASON = re.compile(
 )
 _NUMBER = re.compile(r"\d")
 _NEGATION = re.compile(
-    r" (not|no|never|avoid|avoiding|instead|rather|misleading|useless|wrong|dont|wouldnt|"
-    r"shouldnt|cant|cannot|isnt|arent|doesnt|wont|without|than|bad|poor|fails) "
+    r" (not|no|never|avoid|avoiding|instead of|rather than|over|dont|wouldnt|shouldnt|cant|cannot|isnt|arent|"
+    r"doesnt|wont|without|than) "
 )
+_NEGATION_AFTER = re.compile(r"^ ?(is|are|would be|will be)? ?(misleading|useless|wrong|a trap|bad|meaningless) ")
+NEGATION_WINDOW_WORDS = 5
+"""A negation word this close before a red-flag cue means the candidate rejects it."""
 _GRADER_DIRECTED = [
     re.compile(p)
     for p in (
@@ -42,8 +45,10 @@ _GRADER_DIRECTED = [
     )
 ]
 _QUESTION_START = re.compile(
-    r"^(what|how|is|are|do|does|did|can|could|should|will|would|who|when|where|which|why|any|have|has|"
-    r"may|might|shall)\b"
+    r"^((what|how|when|where|which|who|why) (is|are|was|were|do|does|did|can|could|should|will|would|s|many|much|"
+    r"kind|type|sort|happens|exactly|about)|(is|are|do|does|did|can|could|should|will|would|may|might|shall|have|"
+    r"has) (there|the|we|you|it|this|that|these|those|a|an|i|users|our|they|any|each|all)|any (constraints?|"
+    r"limits?|requirements?|rules?)) "
 )
 _MOVE_ON = re.compile(
     r"\b(move on|moving on|next step|next section|next topic|go on to|let s proceed|lets proceed|"
@@ -85,7 +90,20 @@ def is_grader_directed(text: str) -> bool:
 
 
 def _is_question(sentence: Sentence) -> bool:
-    return sentence.text.rstrip().endswith("?") or bool(_QUESTION_START.match(sentence.text.lower()))
+    return sentence.text.rstrip().endswith("?") or bool(_QUESTION_START.match(normalize(sentence.text).lstrip()))
+
+
+def _negated(norm: str, cues: Sequence[str]) -> bool:
+    """Return whether every occurrence of the cues is rejected by a nearby negation."""
+    found = False
+    for cue in cues:
+        for match in cue_matches(norm, cue):
+            found = True
+            before = " " + " ".join(norm[: match.start()].split()[-NEGATION_WINDOW_WORDS:]) + " "
+            after = norm[match.end() :][:40]
+            if not (_NEGATION.search(before) or _NEGATION_AFTER.search(after)):
+                return False
+    return found
 
 
 def _has_reason(norm: str) -> bool:
@@ -149,8 +167,8 @@ class OfflineBrain:
         flags = tuple(
             RedFlagJudgment(flag.id, s.sentence.text, s.turn)
             for flag in rubric.red_flags
-            for s in sents[:]
-            if any(contains_cue(s.norm, c) for c in flag.cues) and not _NEGATION.search(s.norm)
+            for s in sents
+            if any(contains_cue(s.norm, c) for c in flag.cues) and not _negated(s.norm, flag.cues)
         )
         return StepJudgment(judgments, _first_per_flag(flags), tuple(ignored), words)
 

@@ -88,3 +88,36 @@ def test_injected_sentences_earn_nothing(kb: KnowledgeBase) -> None:
     judgment = brain.judge(rubric, [(0, injected)])
     assert judgment.ignored
     assert all(j.status == "missing" for j in judgment.signals)
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("When the encoder improves, I'd re-embed the corpus.", False),
+        ("What I'd do is start with a baseline.", False),
+        ("How many requests per second do we get", True),
+        ("Is there a latency budget", True),
+        ("Any constraints on privacy", True),
+        ("Latency budget?", True),
+    ],
+)
+def test_question_detection(text: str, question: bool) -> None:
+    from interviewer.brain.offline import _is_question
+    from interviewer.text import sentences
+
+    assert _is_question(sentences(text)[0]) is question
+
+
+def test_negation_is_local_to_the_cue(kb: KnowledgeBase) -> None:
+    rubric = step_rubric(kb, kb.case("ad-ctr"), "evaluation")
+    far = brain.judge(rubric, [(0, "I'd use accuracy since it is simpler than the other metrics.")])
+    assert [f.flag_id for f in far.red_flags] == ["accuracy"]
+    monitoring = step_rubric(kb, kb.case("ad-ctr"), "monitoring")
+    own_words = brain.judge(monitoring, [(0, "Honestly we never retrain it after launch.")])
+    assert [f.flag_id for f in own_words.red_flags] == ["never-retrain"]
+
+
+def test_so_with_contraction_is_a_reason(kb: KnowledgeBase) -> None:
+    rubric = step_rubric(kb, kb.case("ad-ctr"), "data")
+    judged = brain.judge(rubric, [(0, "Clicks are rare, so I'd downsample negatives and correct the probabilities.")])
+    assert judged.status("negative-downsampling") == "covered"

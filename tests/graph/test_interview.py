@@ -151,8 +151,12 @@ def test_unknown_case_and_level(service: InterviewService) -> None:
 
 def _persistent(kb: KnowledgeBase, db: Path, brain: OfflineBrain | None = None) -> InterviewService:
     return InterviewService(
-        kb, brain or OfflineBrain(), load_phrases(REPO_ROOT / "prompts"),
-        checkpointer=InterviewService.sqlite_checkpointer(db), store=SessionStore(db), clock=FakeClock(5.0),
+        kb,
+        brain or OfflineBrain(),
+        load_phrases(REPO_ROOT / "prompts"),
+        checkpointer=InterviewService.sqlite_checkpointer(db),
+        store=SessionStore(db),
+        clock=FakeClock(5.0),
     )
 
 
