@@ -19,7 +19,7 @@ run: $(STAMP)
 test: lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check interviewer tests evals ui
+	$(BIN)/ruff check interviewer tests evals
 	$(BIN)/ruff format --check interviewer
 
 typecheck: $(STAMP)
