@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from interviewer.brain.base import Brain, StepJudgment
 from interviewer.debrief import Debrief, Evidence, Missed, Overall, RedFlagHit, StepResult
 from interviewer.knowledge.loader import KnowledgeBase
@@ -39,7 +41,6 @@ def curveballs_in(transcript: Transcript, case: Case | None) -> list[str]:
 
 def verified(judgment: StepJudgment, transcript: Transcript) -> StepJudgment:
     """Drop any quote that is not verbatim in the candidate turn it cites; its credit goes too."""
-    from dataclasses import replace
 
     def ok(quote: str | None, turn: int | None) -> bool:
         if quote is None or turn is None or not 0 <= turn < len(transcript.turns):
