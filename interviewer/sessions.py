@@ -257,8 +257,7 @@ class InterviewService:
         return self._resume(session_id, {"control": action}, None)
 
     def _resume(self, session_id: str, value: dict[str, Any], text: str | None) -> SessionView:
-        view = self.state(session_id)
-        if view.done:
+        if self._values(session_id).get("done"):
             raise InputError("this interview has ended; start a new one or open its debrief")
         self.store.set_pending(session_id, text, time.time())
         command: Command[Any] = Command(resume=value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from interviewer.debrief import Debrief
@@ -32,7 +33,7 @@ def simulate(
     # A session id derived from case and persona keeps the curveball choice reproducible.
     base = f"sim-{case_id or 'generic'}-{persona.name}"
     session_id = base
-    for n in range(2, MAX_TURNS):
+    for n in itertools.count(2):
         if not service.store.exists(session_id):
             break
         session_id = f"{base}-{n}"

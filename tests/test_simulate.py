@@ -2,6 +2,7 @@
 
 import pytest
 
+from interviewer.brain.offline import OfflineBrain
 from interviewer.factory import knowledge
 from interviewer.graph.context import FakeClock
 from interviewer.knowledge.loader import KnowledgeBase
@@ -11,7 +12,6 @@ from interviewer.sessions import InterviewService
 from interviewer.settings import REPO_ROOT
 from interviewer.simulate import simulate
 from interviewer.steps import STEP_IDS
-from tests.conftest import OfflineBrain
 
 PERSONAS = REPO_ROOT / "evals" / "personas"
 CASES = sorted(knowledge(REPO_ROOT / "knowledge").cases)

@@ -93,17 +93,15 @@ def _is_question(sentence: Sentence) -> bool:
     return sentence.text.rstrip().endswith("?") or bool(_QUESTION_START.match(normalize(sentence.text).lstrip()))
 
 
-def _negated(norm: str, cues: Sequence[str]) -> bool:
-    """Return whether every occurrence of the cues is rejected by a nearby negation."""
-    found = False
+def _raises_flag(norm: str, cues: Sequence[str]) -> bool:
+    """Return whether some occurrence of the cues is not rejected by a nearby negation."""
     for cue in cues:
         for match in cue_matches(norm, cue):
-            found = True
             before = " " + " ".join(norm[: match.start()].split()[-NEGATION_WINDOW_WORDS:]) + " "
             after = norm[match.end() :][:40]
             if not (_NEGATION.search(before) or _NEGATION_AFTER.search(after)):
-                return False
-    return found
+                return True
+    return False
 
 
 def _has_reason(norm: str) -> bool:
@@ -168,7 +166,7 @@ class OfflineBrain:
             RedFlagJudgment(flag.id, s.sentence.text, s.turn)
             for flag in rubric.red_flags
             for s in sents
-            if any(contains_cue(s.norm, c) for c in flag.cues) and not _negated(s.norm, flag.cues)
+            if _raises_flag(s.norm, flag.cues)
         )
         return StepJudgment(judgments, _first_per_flag(flags), tuple(ignored), words)
 

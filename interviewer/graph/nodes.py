@@ -63,12 +63,11 @@ def _vocabulary(ctx: Context, case: Case | None) -> list[str]:
     return vocab
 
 
-def _judge_step(ctx: Context, state: InterviewState, extra: dict[str, Any] | None = None) -> StepJudgment:
+def _judge_step(ctx: Context, state: InterviewState) -> StepJudgment:
     step = _step(state)
-    turns = [*state.get("turns", []), *([extra] if extra else [])]
     judged = [
         (i, t["content"])
-        for i, t in enumerate(turns)
+        for i, t in enumerate(state.get("turns", []))
         if t["role"] == "candidate" and t["step"] == step and t.get("kind") in JUDGED_KINDS
     ]
     return ctx.brain.judge(_rubric(ctx, state), judged)
@@ -126,7 +125,7 @@ def open_step(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any
         content = ctx.phrases.say("welcome", prompt=case.prompt if case else GENERIC_PROMPT, opening=opening)
     else:
         transition = ctx.phrases.say("transition", step_title=ctx.kb.framework.step(step).title, opening=opening)
-        content = f"{state.get('lead') or ''} {transition}".strip() if state.get("lead") else transition
+        content = f"{state.get('lead') or ''} {transition}".strip()
     return {
         "turns": [_turn(ctx, state, "interviewer", content, "opening")],
         "asked": [opening],
@@ -263,14 +262,16 @@ def _due_curveball(state: InterviewState, case: Case | None) -> str | None:
 
 
 def _follow_up_or_advance(
-    ctx: Context, state: InterviewState, lead: str, fact_ids: list[str], template: str = "follow_up"
+    ctx: Context, state: InterviewState, lead: str, fact_ids: list[str], extra: dict[str, Any] | None = None
 ) -> Command[Literal["await_candidate", "advance_step"]]:
+    """Ask the probe of the next gap, or advance; ``extra`` is added to the update either way."""
+    base = {"revealed_facts": fact_ids, **(extra or {})}
     rubric = _rubric(ctx, state)
     target = _next_probe(state, rubric, _judge_step(ctx, state))
     if target is None or state.get("follow_ups", 0) >= ctx.max_follow_ups:
-        return Command(goto="advance_step", update={"lead": lead, "revealed_facts": fact_ids})
+        return Command(goto="advance_step", update={"lead": lead, **base})
     signal, probe = target
-    content = ctx.phrases.say(template, ack=lead, probe=probe, next=probe)
+    content = ctx.phrases.say("follow_up", ack=lead, probe=probe)
     turn = _turn(ctx, state, "interviewer", content, "follow_up", signal=signal.id, facts=fact_ids)
     return Command(
         goto="await_candidate",
@@ -279,7 +280,7 @@ def _follow_up_or_advance(
             "asked": [probe],
             "probed": [f"{rubric.step}:{signal.id}"],
             "follow_ups": state.get("follow_ups", 0) + 1,
-            "revealed_facts": fact_ids,
+            **base,
         },
     )
 
@@ -325,16 +326,10 @@ def handle_dont_know(
     step = _step(state)
     previous = next((t for t in reversed(state["turns"][:-1]) if t["role"] == "interviewer"), None)
     if previous is not None and previous.get("signal"):
-        declined_state: InterviewState = {
-            **state,
-            "declined": [*state.get("declined", []), f"{step}:{previous['signal']}"],
-        }
-        command = _follow_up_or_advance(ctx, declined_state, "", [], template="dont_know_probe")
-        update = dict(command.update or {}) if isinstance(command.update, dict) else {}
-        update["declined"] = [f"{step}:{previous['signal']}"]
-        if command.goto == "advance_step":
-            update["lead"] = ctx.phrases.say("dont_know_probe", next="").strip()
-        return Command(goto=command.goto, update=update)
+        key = f"{step}:{previous['signal']}"
+        declined_state: InterviewState = {**state, "declined": [*state.get("declined", []), key]}
+        lead = ctx.phrases.say("dont_know_probe")
+        return _follow_up_or_advance(ctx, declined_state, lead, [], extra={"declined": [key]})
     count = state.get("step_dont_knows", 0) + 1
     if count >= 2:
         return Command(goto="advance_step", update={"step_dont_knows": count, "lead": ctx.phrases.say("move_on")})
