@@ -50,11 +50,21 @@ class Phrases:
         return render(template, variables).strip()
 
 
-@lru_cache(maxsize=4)
-def load_phrases(prompts_dir: Path) -> Phrases:
-    """Load the interviewer phrases from a prompts folder."""
-    path = prompts_dir / "interviewer.yaml"
+def load_templates(path: Path) -> Phrases:
+    """Load a file of named templates."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise PromptError(f"{path}: must hold a mapping")
     return Phrases(data, path)
+
+
+@lru_cache(maxsize=4)
+def load_phrases(prompts_dir: Path) -> Phrases:
+    """Load the interviewer phrases from a prompts folder."""
+    return load_templates(prompts_dir / "interviewer.yaml")
+
+
+@lru_cache(maxsize=4)
+def load_llm_prompts(prompts_dir: Path) -> Phrases:
+    """Load the LLM brain's prompts from a prompts folder."""
+    return load_templates(prompts_dir / "llm.yaml")

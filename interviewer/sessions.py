@@ -249,20 +249,46 @@ class InterviewService:
 
     def send(self, session_id: str, text: str) -> SessionView:
         """Send a candidate message and return the state after the interviewer's reply."""
-        cleaned = self.validate_message(text)
-        return self._resume(session_id, {"text": cleaned}, cleaned)
+        for _ in self.stream(session_id, text):
+            pass
+        return self.state(session_id)
 
     def control(self, session_id: str, action: Control) -> SessionView:
         """Press a control: ask for a hint, move to the next step, or end the interview."""
-        return self._resume(session_id, {"control": action}, None)
+        for _ in self.stream(session_id, control=action):
+            pass
+        return self.state(session_id)
 
-    def _resume(self, session_id: str, value: dict[str, Any], text: str | None) -> SessionView:
+    def stream(self, session_id: str, text: str | None = None, *, control: Control | None = None) -> Iterator[str]:
+        """Send a message (or press a control) and yield the interviewer's reply as it is produced.
+
+        Text a brain streams token by token arrives in pieces; messages produced whole arrive
+        whole, separated by a blank line. Read :meth:`state` once the iterator is exhausted.
+        Input is validated before anything is yielded, so an ``InputError`` comes first.
+        """
+        if control is None:
+            cleaned: str | None = self.validate_message(text or "")
+            value: dict[str, Any] = {"text": cleaned}
+        else:
+            cleaned, value = None, {"control": control}
         if self._values(session_id).get("done"):
             raise InputError("this interview has ended; start a new one or open its debrief")
-        self.store.set_pending(session_id, text, time.time())
-        command: Command[Any] = Command(resume=value)
-        self.graph.invoke(command, self._config(session_id), context=self.context)
-        return self._after_turn(session_id)
+        self.store.set_pending(session_id, cleaned, time.time())
+        return self._run(session_id, Command(resume=value))
+
+    def _run(self, session_id: str, command: Command[Any] | None) -> Iterator[str]:
+        between_messages = False
+        for chunk in self.graph.stream(command, self._config(session_id), context=self.context, stream_mode="custom"):
+            if not isinstance(chunk, dict):
+                continue
+            if chunk.get("end"):
+                between_messages = True
+            elif chunk.get("delta"):
+                if between_messages:
+                    yield "\n\n"
+                    between_messages = False
+                yield str(chunk["delta"])
+        self._after_turn(session_id)
 
     def retry(self, session_id: str) -> SessionView:
         """Finish handling a message whose turn failed (e.g. a crash); nothing is re-typed."""
@@ -271,15 +297,40 @@ class InterviewService:
         if snapshot.interrupts and pending:
             return self.send(session_id, pending)
         if snapshot.next:
-            self.graph.invoke(None, self._config(session_id), context=self.context)
-        return self._after_turn(session_id)
+            for _ in self._run(session_id, None):
+                pass
+        else:
+            self._after_turn(session_id)
+        return self.state(session_id)
 
-    def _after_turn(self, session_id: str) -> SessionView:
+    def branch(self, session_id: str, turn_index: int) -> SessionView:
+        """Start a new session that replays this one up to a candidate turn, to answer it again.
+
+        The new session holds every turn before ``turn_index`` and waits for the candidate;
+        the original session is untouched, so the debriefs of both branches can be compared.
+        """
+        turns = self._values(session_id).get("turns", [])
+        if not 0 <= turn_index < len(turns) or turns[turn_index]["role"] != "candidate":
+            raise InputError(f"turn {turn_index} is not a candidate turn of session {session_id!r}")
+        for snapshot in self.graph.get_state_history(self._config(session_id)):
+            if snapshot.interrupts and len(snapshot.values.get("turns", [])) == turn_index:
+                break
+        else:
+            raise InputError(f"no checkpoint before turn {turn_index} of session {session_id!r}")
+        values = dict(snapshot.values)
+        new_id = uuid.uuid4().hex[:12]
+        values["session_id"] = new_id
+        self.store.add(new_id, values.get("case_id"), values.get("level", "senior"), time.time(), session_id)
+        config = self._config(new_id)
+        self.graph.update_state(config, values, as_node="open_step")
+        self.graph.invoke(None, config, context=self.context)
+        return self.state(new_id)
+
+    def _after_turn(self, session_id: str) -> None:
         self.store.set_pending(session_id, None, time.time())
-        view = self.state(session_id)
-        if view.done and view.debrief is not None:
-            self.store.finish(session_id, view.debrief, time.time())
-        return view
+        st = self._values(session_id)
+        if st.get("done") and st.get("debrief"):
+            self.store.finish(session_id, Debrief.model_validate(st["debrief"]), time.time())
 
     def _values(self, session_id: str) -> InterviewState:
         if not self.store.exists(session_id):

@@ -11,7 +11,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from interviewer.brain.base import MessageKind, RedFlagJudgment, SignalJudgment, StepJudgment
+from interviewer.brain.base import (
+    BrainReport,
+    Emit,
+    FollowUpRequest,
+    MessageKind,
+    RedFlagJudgment,
+    SignalJudgment,
+    StepJudgment,
+)
 from interviewer.debrief import SignalStatus
 from interviewer.knowledge.models import Fact, Signal
 from interviewer.rubric import StepRubric
@@ -108,6 +116,14 @@ def _has_reason(norm: str) -> bool:
     return bool(_REASON.search(norm) or _NUMBER.search(norm))
 
 
+def is_unreasoned_list(text: str, signals: Sequence[Signal]) -> bool:
+    """Return whether a sentence names several signals' cues with no reason: buzzword stuffing."""
+    norm = normalize(text)
+    n_cues = sum(1 for s in signals if any(contains_cue(norm, c) for c in s.cues))
+    bare = n_cues >= LIST_MIN_SIGNALS and len(norm.split()) < LIST_MAX_WORDS_PER_CUE * n_cues
+    return bare and not _has_reason(norm)
+
+
 class OfflineBrain:
     """Rule-based brain over the knowledge base's cues; deterministic and network-free."""
 
@@ -169,6 +185,15 @@ class OfflineBrain:
             if _raises_flag(s.norm, flag.cues)
         )
         return StepJudgment(judgments, _first_per_flag(flags), tuple(ignored), words)
+
+    def follow_up(self, request: FollowUpRequest, emit: Emit) -> str:
+        """Return the authored probe of the gap."""
+        emit(request.probe)
+        return request.probe
+
+    def take_report(self) -> BrainReport:
+        """Return an empty report: the offline brain has no notices and uses no tokens."""
+        return BrainReport()
 
     def _judge_signal(
         self,

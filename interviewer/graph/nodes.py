@@ -7,19 +7,21 @@ never import a model client and never read the environment.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import wraps
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
-from interviewer.brain.base import StepJudgment
+from interviewer.brain.base import Emit, FollowUpRequest, StepJudgment
 from interviewer.grading import grade
 from interviewer.graph.context import Context
-from interviewer.graph.state import InterviewState
+from interviewer.graph.state import InterviewState, add_usage
 from interviewer.knowledge.models import Case, Fact, Signal
 from interviewer.rubric import StepRubric, step_rubric
 from interviewer.steps import STEP_IDS, StepId
+from interviewer.text import contains_cue, normalize, sentences
 from interviewer.transcript import Transcript, Turn
 
 GENERIC_PROMPT = "Design a machine learning system for the problem you have in mind."
@@ -46,6 +48,23 @@ def _turn(ctx: Context, state: InterviewState, role: str, content: str, kind: st
         {"role": role, "step": _step(state), "content": content, "kind": kind, "elapsed_s": elapsed, **extra}
     )
     return turn.model_dump(exclude_none=True)
+
+
+def _emitter(runtime: Runtime[Context]) -> Emit:
+    """Return a function that streams interviewer text to whoever is listening."""
+    writer = runtime.stream_writer
+    return lambda text: writer({"delta": text})
+
+
+def _end_message(runtime: Runtime[Context]) -> None:
+    runtime.stream_writer({"end": True})
+
+
+def _say(runtime: Runtime[Context], state: InterviewState, content: str, kind: str, **extra: Any) -> dict[str, Any]:
+    """Return an interviewer turn produced whole, streaming it as one piece."""
+    _emitter(runtime)(content)
+    _end_message(runtime)
+    return _turn(runtime.context, state, "interviewer", content, kind, **extra)
 
 
 def _rubric(ctx: Context, state: InterviewState) -> StepRubric:
@@ -127,7 +146,7 @@ def open_step(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any
         transition = ctx.phrases.say("transition", step_title=ctx.kb.framework.step(step).title, opening=opening)
         content = f"{state.get('lead') or ''} {transition}".strip()
     return {
-        "turns": [_turn(ctx, state, "interviewer", content, "opening")],
+        "turns": [_say(runtime, state, content, "opening")],
         "asked": [opening],
         "follow_ups": 0,
         "step_turns": 0,
@@ -210,7 +229,7 @@ def reveal_facts(state: InterviewState, runtime: Runtime[Context]) -> Command[Li
     matched = ctx.brain.match_facts(question, case.facts) if case else []
     text, new_ids = _fact_text(ctx, state, matched)
     content = text or ctx.phrases.say("no_fact")
-    turn = _turn(ctx, state, "interviewer", content, "fact", facts=new_ids)
+    turn = _say(runtime, state, content, "fact", facts=new_ids)
     return Command(goto="await_candidate", update={"turns": [turn], "revealed_facts": new_ids})
 
 
@@ -239,7 +258,7 @@ def assess_answer(
     curveball = _due_curveball(state, case)
     if curveball is not None:
         message = ctx.phrases.say("curveball", ack=lead, message=curveball)
-        turn = _turn(ctx, state, "interviewer", message, "curveball", curveball=state.get("curveball_id"))
+        turn = _say(runtime, state, message, "curveball", curveball=state.get("curveball_id"))
         return Command(
             goto="await_candidate",
             update={
@@ -249,7 +268,7 @@ def assess_answer(
                 "revealed_facts": fact_ids,
             },
         )
-    return _follow_up_or_advance(ctx, state, lead, fact_ids)
+    return _follow_up_or_advance(runtime, state, lead, fact_ids)
 
 
 def _due_curveball(state: InterviewState, case: Case | None) -> str | None:
@@ -262,16 +281,27 @@ def _due_curveball(state: InterviewState, case: Case | None) -> str | None:
 
 
 def _follow_up_or_advance(
-    ctx: Context, state: InterviewState, lead: str, fact_ids: list[str], extra: dict[str, Any] | None = None
+    runtime: Runtime[Context],
+    state: InterviewState,
+    lead: str,
+    fact_ids: list[str],
+    extra: dict[str, Any] | None = None,
 ) -> Command[Literal["await_candidate", "advance_step"]]:
-    """Ask the probe of the next gap, or advance; ``extra`` is added to the update either way."""
+    """Ask about the next gap, or advance; ``extra`` is added to the update either way."""
+    ctx = runtime.context
     base = {"revealed_facts": fact_ids, **(extra or {})}
     rubric = _rubric(ctx, state)
-    target = _next_probe(state, rubric, _judge_step(ctx, state))
+    judgment = _judge_step(ctx, state)
+    target = _next_probe(state, rubric, judgment)
     if target is None or state.get("follow_ups", 0) >= ctx.max_follow_ups:
         return Command(goto="advance_step", update={"lead": lead, **base})
     signal, probe = target
-    content = ctx.phrases.say("follow_up", ack=lead, probe=probe)
+    emit = _emitter(runtime)
+    if lead:
+        emit(lead + " ")
+    question = ctx.brain.follow_up(_follow_up_request(ctx, state, rubric, judgment, signal, probe, fact_ids), emit)
+    _end_message(runtime)
+    content = ctx.phrases.say("follow_up", ack=lead, probe=question)
     turn = _turn(ctx, state, "interviewer", content, "follow_up", signal=signal.id, facts=fact_ids)
     return Command(
         goto="await_candidate",
@@ -282,6 +312,54 @@ def _follow_up_or_advance(
             "follow_ups": state.get("follow_ups", 0) + 1,
             **base,
         },
+    )
+
+
+RECORD_WORDS = 25
+"""Words kept from each earlier answer in the record a generated follow-up sees."""
+
+
+def _follow_up_request(
+    ctx: Context,
+    state: InterviewState,
+    rubric: StepRubric,
+    judgment: StepJudgment,
+    signal: Signal,
+    probe: str,
+    fact_ids: list[str],
+) -> FollowUpRequest:
+    """Collect what a brain may see to ask about one gap: this step in full, earlier steps in brief."""
+    step = _step(state)
+    candidate = [t for t in state.get("turns", []) if t["role"] == "candidate" and t.get("kind") in JUDGED_KINDS]
+    answers = tuple(t["content"] for t in candidate if t["step"] == step)
+    record = []
+    for earlier in STEP_IDS[: STEP_IDS.index(step)]:
+        firsts = [
+            " ".join(sentences(t["content"])[0].text.split()[:RECORD_WORDS])
+            for t in candidate
+            if t["step"] == earlier and sentences(t["content"])
+        ]
+        if firsts:
+            record.append(f"{ctx.kb.framework.step(earlier).title}: " + " / ".join(firsts))
+    said = normalize(" ".join(answers))
+    forbidden = tuple(
+        cue
+        for s in rubric.signals
+        if judgment.status(s.id) != "covered"
+        for cue in s.cues
+        if not contains_cue(said, cue)
+    )
+    case = _case(ctx, state)
+    revealed = set(state.get("revealed_facts", [])) | set(fact_ids)
+    hidden = tuple(f.content for f in case.facts if f.id not in revealed) if case else ()
+    return FollowUpRequest(
+        step_title=rubric.title,
+        signal=signal,
+        probe=probe,
+        answers=answers,
+        record=tuple(record),
+        forbidden=forbidden,
+        hidden_facts=hidden,
     )
 
 
@@ -312,9 +390,9 @@ def give_hint(state: InterviewState, runtime: Runtime[Context]) -> Command[Liter
         signal, probe = target
         content = ctx.phrases.say("hint", hint=generic, probe=probe)
         update |= {"asked": [probe], "probed": [f"{step}:{signal.id}"]}
-        turn = _turn(ctx, state, "interviewer", content, "hint", signal=signal.id)
+        turn = _say(runtime, state, content, "hint", signal=signal.id)
     else:
-        turn = _turn(ctx, state, "interviewer", ctx.phrases.say("hint_generic", hint=generic), "hint")
+        turn = _say(runtime, state, ctx.phrases.say("hint_generic", hint=generic), "hint")
     return Command(goto="await_candidate", update=update | {"turns": [turn]})
 
 
@@ -329,12 +407,12 @@ def handle_dont_know(
         key = f"{step}:{previous['signal']}"
         declined_state: InterviewState = {**state, "declined": [*state.get("declined", []), key]}
         lead = ctx.phrases.say("dont_know_probe")
-        return _follow_up_or_advance(ctx, declined_state, lead, [], extra={"declined": [key]})
+        return _follow_up_or_advance(runtime, declined_state, lead, [], extra={"declined": [key]})
     count = state.get("step_dont_knows", 0) + 1
     if count >= 2:
         return Command(goto="advance_step", update={"step_dont_knows": count, "lead": ctx.phrases.say("move_on")})
     hint = ctx.kb.framework.step(step).hint
-    turn = _turn(ctx, state, "interviewer", ctx.phrases.say("dont_know_open", hint=hint), "notice")
+    turn = _say(runtime, state, ctx.phrases.say("dont_know_open", hint=hint), "notice")
     return Command(goto="await_candidate", update={"turns": [turn], "step_dont_knows": count})
 
 
@@ -342,7 +420,7 @@ def redirect_off_topic(state: InterviewState, runtime: Runtime[Context]) -> Comm
     """Steer an off-topic message back to the current question."""
     ctx = runtime.context
     content = ctx.phrases.say("off_topic", question=_last_question(state))
-    return Command(goto="await_candidate", update={"turns": [_turn(ctx, state, "interviewer", content, "notice")]})
+    return Command(goto="await_candidate", update={"turns": [_say(runtime, state, content, "notice")]})
 
 
 def advance_step(state: InterviewState) -> Command[Literal["open_step", "write_debrief"]]:
@@ -364,8 +442,45 @@ def write_debrief(state: InterviewState, runtime: Runtime[Context]) -> dict[str,
         **state,
         "step_index": min(state.get("step_index", 0), len(STEP_IDS) - 1),
     }
-    closing = _turn(ctx, closing_state, "interviewer", ctx.phrases.say("closing"), "closing")
-    return {"turns": [closing], "done": True, "debrief": debrief.model_dump(mode="json")}
+    report = ctx.brain.take_report()
+    debrief.metadata["usage"] = add_usage(state.get("usage", {}), report.usage)
+    debrief.metadata["guard_interventions"] = len(state.get("guard", [])) + len(report.guard)
+    if report.notices:
+        debrief.metadata["notices"] = list(report.notices)
+    notices = [_say(runtime, state, notice, "notice") for notice in report.notices]
+    closing = _say(runtime, closing_state, ctx.phrases.say("closing"), "closing")
+    return {"turns": [*notices, closing], "done": True, "debrief": debrief.model_dump(mode="json")}
+
+
+def reporting(node: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a node so the brain's notices are shown and its token usage is added to the state.
+
+    A notice (say, that the offline brain handled a turn because the model failed) becomes an
+    interviewer turn of kind ``notice`` after the node's own turns.
+    """
+
+    @wraps(node)
+    def wrapped(state: InterviewState, runtime: Runtime[Context]) -> Any:
+        result = node(state, runtime)
+        report = runtime.context.brain.take_report()
+        if not (report.notices or report.usage or report.guard):
+            return result
+        extra: dict[str, Any] = {}
+        if report.usage:
+            extra["usage"] = report.usage
+        if report.guard:
+            extra["guard"] = list(report.guard)
+        if report.notices:
+            extra["turns"] = [_say(runtime, state, notice, "notice") for notice in report.notices]
+        if isinstance(result, Command):
+            update = dict(result.update or {})
+            update["turns"] = list(update.get("turns", [])) + extra.pop("turns", [])
+            return Command(goto=result.goto, update={**update, **extra})
+        merged = dict(result or {})
+        merged["turns"] = list(merged.get("turns", [])) + extra.pop("turns", [])
+        return {**merged, **extra}
+
+    return wrapped
 
 
 def transcript_of(ctx: Context, state: InterviewState) -> Transcript:

@@ -6,6 +6,14 @@ import operator
 from typing import Annotated, Any, TypedDict
 
 
+def add_usage(left: dict[str, int] | None, right: dict[str, int] | None) -> dict[str, int]:
+    """Sum two token-usage records key by key."""
+    total = dict(left or {})
+    for key, value in (right or {}).items():
+        total[key] = total.get(key, 0) + value
+    return total
+
+
 class InputState(TypedDict):
     """What starts an interview."""
 
@@ -56,3 +64,7 @@ class InterviewState(InputState, total=False):
     """Whether the interview has ended."""
     debrief: dict[str, Any] | None
     """The debrief as JSON-ready data once the interview has ended."""
+    usage: Annotated[dict[str, int], add_usage]
+    """Token usage of the brain's model calls so far (empty for the offline brain)."""
+    guard: Annotated[list[str], operator.add]
+    """Leak-guard interventions: generated questions replaced by the authored probe."""

@@ -1,0 +1,1 @@
+"""Language-model plumbing: the OpenAI-compatible client, a stub server and an LLM candidate."""
