@@ -9,26 +9,32 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import typer
 from pydantic import ValidationError
 
 from interviewer.embedding import make_embedding
-from interviewer.factory import knowledge, make_brain, make_service
+from interviewer.factory import describe_provider, knowledge, make_brain, make_chat, make_service
 from interviewer.grading import grade
 from interviewer.graph.context import FakeClock
 from interviewer.index import KnowledgeIndex, LazyRetriever
 from interviewer.knowledge.checks import case_problems, duplicate_problems
 from interviewer.knowledge.loader import KnowledgeBase, KnowledgeError, load_knowledge, load_model
 from interviewer.knowledge.models import Case
-from interviewer.personas import builtin_persona_path, builtin_personas, load_persona
-from interviewer.sessions import InputError, SessionNotFound
-from interviewer.settings import get_settings
+from interviewer.llm.candidate import LLMCandidate
+from interviewer.llm.client import LLMConfigError
+from interviewer.llm.stub import FAULTS, StubServer
+from interviewer.personas import Persona, builtin_persona_path, builtin_personas, load_persona
+from interviewer.prompts import load_llm_prompts
+from interviewer.sessions import InputError, InterviewService, SessionNotFound
+from interviewer.settings import Settings, get_settings
 from interviewer.simulate import simulate as run_simulation
 from interviewer.steps import STEP_IDS
 from interviewer.terminal import HELP, TerminalSession, pick_case, save_debrief
 from interviewer.transcript import Transcript
 
+FAULT_HELP = f"Queue a fault for the next request: {', '.join(FAULTS)}."
 app = typer.Typer(help="A mock interviewer for ML system design interviews.", no_args_is_help=True)
 
 
@@ -39,6 +45,15 @@ def main() -> None:
 
 def _echo_err(message: str) -> None:
     typer.secho(message, err=True, fg=typer.colors.RED)
+
+
+def _service(settings: Settings, **kwargs: Any) -> InterviewService:
+    """Build the session service, turning an unusable LLM provider into one clear message."""
+    try:
+        return make_service(settings, **kwargs)
+    except LLMConfigError as exc:
+        _echo_err(f"cannot use the LLM brain: {exc}")
+        raise typer.Exit(2) from exc
 
 
 @app.command()
@@ -115,7 +130,12 @@ def score(
     except ValidationError as exc:
         _echo_err(f"{transcript_file}: not a valid transcript:\n{exc}")
         raise typer.Exit(1) from exc
-    debrief = grade(_kb(), make_brain(get_settings()), transcript)
+    try:
+        brain = make_brain(get_settings())
+    except LLMConfigError as exc:
+        _echo_err(f"cannot use the LLM brain: {exc}")
+        raise typer.Exit(2) from exc
+    debrief = grade(_kb(), brain, transcript)
     typer.echo(debrief.to_json() if as_json else debrief.to_markdown())
 
 
@@ -124,6 +144,9 @@ def simulate(
     case: str = typer.Option(..., "--case", help="Case id."),
     persona: str | None = typer.Option(None, "--persona", help="Built-in persona name (strong, average, weak...)."),
     persona_file: Path | None = typer.Option(None, "--persona-file", help="A persona YAML file.", exists=True),
+    llm_persona: str | None = typer.Option(
+        None, "--llm-persona", help="Describe a candidate in a sentence; a language model plays it."
+    ),
     level: str = typer.Option("senior", "--level", help="Target level: mid, senior or staff."),
     as_json: bool = typer.Option(False, "--json", help="Print transcript and debrief as JSON."),
 ) -> None:
@@ -133,21 +156,16 @@ def simulate(
     if case not in kb.cases:
         _echo_err(f"unknown case {case!r}; known: {', '.join(kb.cases)}")
         raise typer.Exit(2)
-    if (persona is None) == (persona_file is None):
-        _echo_err("give exactly one of --persona NAME or --persona-file FILE")
+    if sum(x is not None for x in (persona, persona_file, llm_persona)) != 1:
+        _echo_err("give exactly one of --persona NAME, --persona-file FILE or --llm-persona TEXT")
         raise typer.Exit(2)
-    path = persona_file or builtin_persona_path(settings.personas_dir, case, str(persona))
-    if not path.exists():
-        known = ", ".join(builtin_personas(settings.personas_dir, case)) or "none"
-        _echo_err(f"no persona {persona!r} for case {case!r}; built-in: {known}")
-        raise typer.Exit(2)
-    try:
-        scripted = load_persona(path)
-    except KnowledgeError as exc:
-        _echo_err(str(exc))
-        raise typer.Exit(1) from exc
-    service = make_service(settings, persistent=False, clock=FakeClock())
-    result = run_simulation(service, scripted, case, level)
+    candidate = (
+        _llm_candidate(settings, llm_persona) if llm_persona else _scripted(settings, case, persona, persona_file)
+    )
+    service = _service(settings, persistent=False, clock=FakeClock())
+    if not as_json:
+        typer.echo(f"Brain: {describe_provider(settings)}")
+    result = run_simulation(service, candidate, case, level)
     if as_json:
         payload = {
             "transcript": result.transcript.model_dump(mode="json", exclude_none=True),
@@ -158,7 +176,30 @@ def simulate(
     for turn in result.transcript.turns:
         who = "Interviewer" if turn.role == "interviewer" else "Candidate"
         typer.echo(f"[{turn.step}] {who}: {turn.content}\n")
-    typer.echo(result.debrief.to_markdown(f"Debrief: {case} / {scripted.name}"))
+    typer.echo(result.debrief.to_markdown(f"Debrief: {case} / {candidate.name}"))
+
+
+def _scripted(settings: Settings, case: str, persona: str | None, persona_file: Path | None) -> Persona:
+    path = persona_file or builtin_persona_path(settings.personas_dir, case, str(persona))
+    if not path.exists():
+        known = ", ".join(builtin_personas(settings.personas_dir, case)) or "none"
+        _echo_err(f"no persona {persona!r} for case {case!r}; built-in: {known}")
+        raise typer.Exit(2)
+    try:
+        return load_persona(path)
+    except KnowledgeError as exc:
+        _echo_err(str(exc))
+        raise typer.Exit(1) from exc
+
+
+def _llm_candidate(settings: Settings, description: str) -> LLMCandidate:
+    try:
+        chat = make_chat(settings)
+    except LLMConfigError as exc:
+        _echo_err(f"cannot run an LLM candidate: {exc}")
+        raise typer.Exit(2) from exc
+    prompts = load_llm_prompts(settings.prompts_dir)
+    return LLMCandidate(description, chat, prompts, model=settings.candidate_model)
 
 
 @app.command()
@@ -170,7 +211,7 @@ def practice(
     """Practise an interview in the terminal; piped input is one candidate message per line."""
     settings = get_settings()
     _kb()
-    service = make_service(settings)
+    service = _service(settings)
     if isinstance(service.context.retriever, LazyRetriever) and service.context.retriever.ensure():
         typer.echo("Built the knowledge index (first use or changed content).")
     interactive = sys.stdin.isatty()
@@ -203,7 +244,7 @@ def practice(
 @app.command()
 def sessions(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List past and current interview sessions."""
-    rows = make_service(get_settings()).list_sessions()
+    rows = _service(get_settings()).list_sessions()
     if as_json:
         typer.echo(json.dumps([r.model_dump() for r in rows], indent=2))
         return
@@ -225,3 +266,20 @@ def index(
     elapsed = time.perf_counter() - started
     state = f"built in {elapsed:.2f} s" if built else "up to date"
     typer.echo(f"index {state}: {store.count()} entries in {settings.index_dir}")
+
+
+@app.command("stub-server")
+def stub_server(
+    port: int = typer.Option(8765, "--port", help="Loopback port to listen on."),
+    fault: list[str] = typer.Option([], "--fault", help=FAULT_HELP),
+) -> None:
+    """Serve a minimal OpenAI-compatible stub on 127.0.0.1, for demos and fault drills (Ctrl-C stops it)."""
+    server = StubServer(port=port)
+    server.fail_next(*fault)
+    typer.echo(f"OpenAI-compatible stub at {server.url}; try OPENAI_BASE_URL={server.url} INTERVIEWER_PROVIDER=openai")
+    server.start()
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()

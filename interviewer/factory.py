@@ -6,12 +6,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from interviewer.brain.base import Brain
+from interviewer.brain.fallback import FallbackBrain
+from interviewer.brain.llm import LLMBrain
 from interviewer.brain.offline import OfflineBrain
 from interviewer.embedding import make_embedding
 from interviewer.graph.context import Clock
 from interviewer.index import KnowledgeIndex, LazyRetriever
 from interviewer.knowledge.loader import KnowledgeBase, load_knowledge
-from interviewer.prompts import load_phrases
+from interviewer.llm.client import ChatModel, OpenAIChat, RetryPolicy
+from interviewer.prompts import load_llm_prompts, load_phrases
 from interviewer.sessions import InterviewService, SessionStore
 from interviewer.settings import Settings
 
@@ -22,11 +25,46 @@ def knowledge(root: Path) -> KnowledgeBase:
     return load_knowledge(root)
 
 
-def make_brain(settings: Settings) -> Brain:
-    """Return the brain the settings ask for."""
-    if settings.provider != "offline":
-        raise NotImplementedError(f"provider {settings.provider!r} is not available yet; use offline")
-    return OfflineBrain()
+def make_chat(settings: Settings) -> OpenAIChat:
+    """Return the OpenAI-compatible chat client the settings describe (LLMConfigError if unusable)."""
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    return OpenAIChat.from_settings(
+        api_key=key,
+        base_url=settings.openai_base_url,
+        timeout_s=settings.llm_timeout_s,
+        structured_mode=settings.structured_output,
+        retry=RetryPolicy(attempts=settings.llm_attempts),
+    )
+
+
+def describe_provider(settings: Settings) -> str:
+    """Return which brain and models are in use, for the UI and CLI."""
+    if settings.provider == "offline":
+        return "offline brain (rules, no network)"
+    where = settings.openai_base_url or "api.openai.com"
+    return f"openai-compatible at {where}: interviewer {settings.interviewer_model}, grader {settings.grader_model}"
+
+
+def make_brain(settings: Settings, chat: ChatModel | None = None) -> Brain:
+    """Return the brain the settings ask for; the LLM brain falls back to the offline brain."""
+    if settings.provider == "offline":
+        return OfflineBrain()
+    if chat is None:
+        client = make_chat(settings)
+        if settings.llm_check:
+            client.check()
+        chat = client
+    name = f"openai:{settings.interviewer_model}"
+    if settings.grader_model != settings.interviewer_model:
+        name += f" (grader {settings.grader_model})"
+    primary = LLMBrain(
+        chat,
+        load_llm_prompts(settings.prompts_dir),
+        interviewer_model=settings.interviewer_model,
+        grader_model=settings.grader_model,
+        name=name,
+    )
+    return FallbackBrain(primary, OfflineBrain(), cooldown_s=settings.llm_cooldown_s)
 
 
 def make_service(

@@ -28,6 +28,16 @@ class Settings(BaseSettings):
     embedding_model: str = Field("text-embedding-3-small", description="Model for openai embeddings.")
     openai_api_key: SecretStr | None = Field(None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(None, validation_alias="OPENAI_BASE_URL")
+    interviewer_model: str = Field("gpt-4.1-mini", description="Model that reads answers and asks follow-ups.")
+    grader_model: str = Field("gpt-4.1", description="Model that grades each step against the rubric.")
+    candidate_model: str = Field("gpt-4.1-mini", description="Model that plays an LLM simulated candidate.")
+    structured_output: Literal["auto", "json_schema", "json_object"] = Field(
+        "auto", description="auto tries structured outputs and falls back to JSON mode if the server lacks them."
+    )
+    llm_timeout_s: float = Field(30.0, gt=0, description="Seconds before a model call times out.")
+    llm_attempts: int = Field(3, ge=1, le=8, description="Tries per model call, the first included.")
+    llm_cooldown_s: float = Field(30.0, ge=0, description="After a failed call, seconds the offline brain answers.")
+    llm_check: bool = Field(True, description="Check at start that the model server answers.")
     max_follow_ups: int = Field(2, ge=0, le=5, description="Follow-up questions per step at most.")
     max_turns_per_step: int = Field(8, ge=2, le=30, description="Candidate turns per step at most.")
     curveballs: bool = Field(True, description="Whether the interviewer may introduce a curveball.")

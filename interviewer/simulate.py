@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import Protocol
 
 from interviewer.debrief import Debrief
 from interviewer.graph.context import FakeClock
 from interviewer.personas import Persona, ScriptedCandidate
-from interviewer.sessions import InterviewService
+from interviewer.sessions import InterviewService, SessionView
 from interviewer.transcript import Transcript
 
 SECONDS_PER_TURN = 45.0
@@ -25,11 +26,21 @@ class SimulationResult:
     debrief: Debrief
 
 
+class Candidate(Protocol):
+    """Anything that answers the interviewer: a scripted persona or a language model."""
+
+    name: str
+
+    def reply(self, view: SessionView) -> str:
+        """Return the candidate's next message."""
+        ...
+
+
 def simulate(
-    service: InterviewService, persona: Persona, case_id: str | None, level: str = "senior"
+    service: InterviewService, persona: Persona | Candidate, case_id: str | None, level: str = "senior"
 ) -> SimulationResult:
-    """Interview a scripted persona end to end and return transcript and debrief."""
-    candidate = ScriptedCandidate(persona)
+    """Interview a simulated candidate end to end and return transcript and debrief."""
+    candidate = ScriptedCandidate(persona) if isinstance(persona, Persona) else persona
     # A session id derived from case and persona keeps the curveball choice reproducible.
     base = f"sim-{case_id or 'generic'}-{persona.name}"
     session_id = base

@@ -15,7 +15,7 @@ import html
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -29,7 +29,7 @@ from interviewer.brain.base import (
     SignalJudgment,
     StepJudgment,
 )
-from interviewer.brain.guard import leaks
+from interviewer.brain.guard import FACT_SHINGLE_WORDS, leaks
 from interviewer.brain.offline import is_grader_directed, is_unreasoned_list
 from interviewer.debrief import SignalStatus
 from interviewer.knowledge.models import Fact
@@ -40,7 +40,6 @@ from interviewer.text import sentences
 
 MAX_QUESTION_WORDS = 60
 CACHE_SIZE = 256
-_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 
 
 class Classification(BaseModel):
@@ -214,10 +213,12 @@ class LLMBrain:
         )
 
     def follow_up(self, request: FollowUpRequest, emit: Emit) -> str:
-        """Stream a question built on the candidate's words; each sentence is leak-checked first.
+        """Stream a question built on the candidate's words, word by word, through the leak guard.
 
-        A sentence that leaks, a question that runs too long, or a stream that breaks off
-        after some text was shown, ends generation and the authored probe is asked instead.
+        The last few words are held back until the guard has seen what follows them, so no
+        part of a leaking phrase is ever shown. A leak, a question that runs too long, or a
+        stream that breaks off after some text was shown ends generation, and the authored
+        probe is asked instead.
         """
         messages = self._messages(
             "follow_up",
@@ -227,33 +228,24 @@ class LLMBrain:
             record="\n".join(request.record) or "(this is the first step)",
             answers="\n".join(f"<candidate>{candidate_block(a)}</candidate>" for a in request.answers),
         )
-        said = " ".join(request.answers)
-        shown: list[str] = []
-        pieces = self.chat.stream(messages, model=self.interviewer_model)
+        guard = _GuardedStream(request, emit)
         try:
-            for sentence in _sentences_of(pieces):
-                if leaks(sentence, forbidden=request.forbidden, hidden_facts=request.hidden_facts, said=said):
-                    return self._finish_with_probe(request, shown, emit, "a generated question gave too much away")
-                if len(" ".join([*shown, sentence]).split()) > MAX_QUESTION_WORDS:
-                    return self._finish_with_probe(request, shown, emit, "a generated question ran too long")
-                emit(("" if not shown else " ") + sentence)
-                shown.append(sentence)
+            for piece in self.chat.stream(messages, model=self.interviewer_model):
+                problem = guard.add(piece)
+                if problem:
+                    return self._finish_with_probe(request, guard, problem)
         except LLMError:
-            if not shown:
+            if not guard.shown:
                 raise
-            return self._finish_with_probe(request, shown, emit, "the model stopped mid-question")
-        if not shown or "?" not in shown[-1]:
-            return self._finish_with_probe(request, shown, emit, "the model did not ask a question")
-        return " ".join(shown)
+            return self._finish_with_probe(request, guard, "the model stopped mid-question")
+        problem = guard.close()
+        if problem:
+            return self._finish_with_probe(request, guard, problem)
+        return guard.shown
 
-    def _finish_with_probe(self, request: FollowUpRequest, shown: list[str], emit: Emit, why: str) -> str:
-        self._judged_notice(why)
-        emit(("" if not shown else " ") + request.probe)
-        return " ".join([*shown, request.probe])
-
-    def _judged_notice(self, why: str) -> None:
-        # Kept for the maintainers' record (debrief metadata), not shown as an error to the candidate.
+    def _finish_with_probe(self, request: FollowUpRequest, guard: _GuardedStream, why: str) -> str:
         self._notices.append(f"guard: {why}; the authored question was used")
+        return guard.finish_with(request.probe)
 
     def take_report(self) -> BrainReport:
         """Return guard events and token usage since the last report."""
@@ -261,15 +253,59 @@ class LLMBrain:
         return BrainReport(notices=(), usage=self.chat.take_usage().as_dict(), guard=notices)
 
 
-def _sentences_of(pieces: Iterator[str]) -> Iterator[str]:
-    """Regroup streamed text pieces into whole sentences."""
-    buffer = ""
-    for piece in pieces:
-        buffer += piece
-        parts = _SENTENCE_END.split(buffer)
-        for done in parts[:-1]:
-            if done.strip():
-                yield done.strip()
-        buffer = parts[-1]
-    if buffer.strip():
-        yield buffer.strip()
+class _GuardedStream:
+    """Shows streamed text word by word, holding back the words the guard cannot judge yet."""
+
+    def __init__(self, request: FollowUpRequest, emit: Emit) -> None:
+        self.request = request
+        self.emit = emit
+        self.text = ""
+        self.shown = ""
+        longest_cue = max((len(c.split()) for c in request.forbidden), default=1)
+        self.hold_words = max(longest_cue, FACT_SHINGLE_WORDS)
+        self.said = " ".join(request.answers)
+
+    def _problem(self, text: str) -> str | None:
+        if leaks(text, forbidden=self.request.forbidden, hidden_facts=self.request.hidden_facts, said=self.said):
+            return "a generated question gave too much away"
+        if len(text.split()) > MAX_QUESTION_WORDS:
+            return "a generated question ran too long"
+        return None
+
+    def add(self, piece: str) -> str | None:
+        """Take a streamed piece; show what is safe; return a problem if the text went wrong."""
+        self.text += piece
+        complete = self.text[: max(self.text.rfind(" "), 0)]  # whole words only
+        problem = self._problem(complete)
+        if problem:
+            return problem
+        spans = [m.start() for m in re.finditer(r"\S+", complete)]
+        if len(spans) > self.hold_words:
+            self._show(complete[: spans[-self.hold_words]].rstrip())
+        return None
+
+    def close(self) -> str | None:
+        """Check and show the rest once the stream has ended."""
+        final = self.text.strip()
+        problem = self._problem(final)
+        if problem:
+            return problem
+        if "?" not in final:
+            return "the model did not ask a question"
+        self._show(final)
+        return None
+
+    def _show(self, upto: str) -> None:
+        if len(upto) > len(self.shown):
+            self.emit(upto[len(self.shown) :])
+            self.shown = upto
+
+    def finish_with(self, probe: str) -> str:
+        """Complete what was shown with the authored probe and return the whole question."""
+        if not self.shown:
+            self.emit(probe)
+            return probe
+        joiner = " " if self.shown.rstrip().endswith((".", "?", "!")) else " — "
+        self.emit(joiner + probe)
+        self.shown = self.shown + joiner + probe
+        return self.shown

@@ -452,6 +452,18 @@ def write_debrief(state: InterviewState, runtime: Runtime[Context]) -> dict[str,
     return {"turns": [*notices, closing], "done": True, "debrief": debrief.model_dump(mode="json")}
 
 
+def _said_this_turn(state: InterviewState, result: Any) -> set[str]:
+    """Return what the interviewer has said since the candidate's last message, this node included."""
+    update = result.update if isinstance(result, Command) else result
+    turns = [*state.get("turns", []), *((update or {}).get("turns", []) if isinstance(update, dict) else [])]
+    said: set[str] = set()
+    for turn in reversed(turns):
+        if turn["role"] == "candidate":
+            break
+        said.add(turn["content"])
+    return said
+
+
 def reporting(node: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a node so the brain's notices are shown and its token usage is added to the state.
 
@@ -470,8 +482,10 @@ def reporting(node: Callable[..., Any]) -> Callable[..., Any]:
             extra["usage"] = report.usage
         if report.guard:
             extra["guard"] = list(report.guard)
-        if report.notices:
-            extra["turns"] = [_say(runtime, state, notice, "notice") for notice in report.notices]
+        shown = _said_this_turn(state, result)
+        notices = [n for n in report.notices if n not in shown]
+        if notices:
+            extra["turns"] = [_say(runtime, state, notice, "notice") for notice in notices]
         if isinstance(result, Command):
             update = dict(result.update or {})
             update["turns"] = list(update.get("turns", [])) + extra.pop("turns", [])

@@ -195,7 +195,7 @@ class OpenAIChat:
                 last = error
                 if attempt < self.retry.attempts:
                     self.retry.sleep(self.retry.delay(attempt, _retry_after(error)))
-            except openai.APIStatusError as error:
+            except openai.OpenAIError as error:
                 raise LLMError(f"the model server refused the request: {_describe(error)}") from error
         assert last is not None
         raise LLMError(f"the model did not answer after {self.retry.attempts} tries: {_describe(last)}") from last
@@ -224,7 +224,8 @@ class OpenAIChat:
             **extra,
             **kwargs,
         )
-        self._local.usage.add(usage_of(response.usage))
+        if not kwargs.get("stream"):
+            self._local.usage.add(usage_of(response.usage))
         return response
 
     def _json_schema(self, messages: list[Message], schema: type[T], model: str) -> T:
