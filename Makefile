@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest index bench clean
+.PHONY: run test lint typecheck pytest index bench bench-tokens clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ index: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python evals/bench_offline.py
+
+bench-tokens: $(STAMP)
+	$(BIN)/python evals/bench_tokens.py
 
 clean:
 	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache

@@ -109,7 +109,7 @@ def grade(kb: KnowledgeBase, brain: Brain, transcript: Transcript) -> Debrief:
     misses: list[tuple[int, str]] = []
     for step in STEP_IDS:
         rubric = step_rubric(kb, case, step, curveballs)
-        turns = [(i, t.content) for i, t in transcript.candidate_turns(step)]
+        turns = transcript.judged_turns(step)
         judgment = verified(brain.judge(rubric, turns), transcript)
         result = step_result(rubric, judgment)
         results.append(result)

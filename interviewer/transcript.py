@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from interviewer.steps import Level, StepId
 
 Role = Literal["interviewer", "candidate"]
+JUDGED_KINDS = ("answer", "clarifying", "dont_know")
+"""Candidate turns that are judged; hint, move-on, end and off-topic messages are not."""
 
 
 class Turn(BaseModel):
@@ -45,6 +47,10 @@ class Transcript(BaseModel):
     def candidate_turns(self, step: StepId) -> list[tuple[int, Turn]]:
         """Return (index, turn) of the candidate's turns in one step."""
         return [(i, t) for i, t in enumerate(self.turns) if t.role == "candidate" and t.step == step]
+
+    def judged_turns(self, step: StepId) -> list[tuple[int, str]]:
+        """Return (index, text) of the candidate turns of a step that are judged (unlabelled ones are)."""
+        return [(i, t.content) for i, t in self.candidate_turns(step) if t.kind is None or t.kind in JUDGED_KINDS]
 
     def curveball_ids(self) -> list[str]:
         """Return the ids of curveballs the interviewer introduced."""

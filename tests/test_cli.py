@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -99,3 +100,35 @@ def test_practice_paused_and_resumed() -> None:
     session_id = first.output.split("--resume ")[1].split()[0]
     second = runner.invoke(app, ["practice", "--resume", session_id], input="/end\n")
     assert second.exit_code == 0 and "Recommendation" in second.output
+
+
+def test_openai_without_a_key_or_server_is_one_clear_line(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("INTERVIEWER_PROVIDER", "openai")
+    result = runner.invoke(app, ["simulate", "--case", "ad-ctr", "--persona", "strong"])
+    assert result.exit_code == 2
+    assert "needs OPENAI_API_KEY" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_an_unreachable_server_at_start_is_one_clear_line(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("INTERVIEWER_PROVIDER", "openai")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    result = runner.invoke(app, ["simulate", "--case", "ad-ctr", "--persona", "strong"])
+    assert result.exit_code == 2
+    assert "cannot reach an OpenAI-compatible server at http://127.0.0.1:9/v1" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_simulate_against_an_openai_compatible_server_runs_a_full_interview(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from interviewer.llm.stub import StubServer
+
+    with StubServer() as stub:
+        monkeypatch.setenv("INTERVIEWER_PROVIDER", "openai")
+        monkeypatch.setenv("OPENAI_BASE_URL", stub.url)
+        result = runner.invoke(app, ["simulate", "--case", "ad-ctr", "--persona", "average", "--json"])
+    assert result.exit_code == 0, result.output
+    debrief = json.loads(result.output)["debrief"]
+    assert len(debrief["steps"]) == 7
+    assert debrief["metadata"]["brain"].startswith("openai:")
+    assert debrief["metadata"]["usage"]["calls"] == len(stub.requests)

@@ -22,7 +22,7 @@ from interviewer.knowledge.models import Case, Fact, Signal
 from interviewer.rubric import StepRubric, step_rubric
 from interviewer.steps import STEP_IDS, StepId
 from interviewer.text import contains_cue, normalize, sentences
-from interviewer.transcript import Transcript, Turn
+from interviewer.transcript import JUDGED_KINDS, Transcript, Turn
 
 GENERIC_PROMPT = "Design a machine learning system for the problem you have in mind."
 CONTROL_TEXT = {
@@ -30,7 +30,6 @@ CONTROL_TEXT = {
     "move_on": "I'd like to move on to the next step.",
     "end": "I'd like to end the interview here.",
 }
-JUDGED_KINDS = ("answer", "clarifying", "dont_know")
 
 
 def _case(ctx: Context, state: InterviewState) -> Case | None:
