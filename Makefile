@@ -1,11 +1,12 @@
-# Two commands set everything up: `make run` (the interview) and `make test` (the checks).
+# Two commands set everything up: `make run` (the interview app) and `make test` (the checks).
 # Both create and reuse a local virtual environment in .venv.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+UI_PORT ?= 8501
 
-.PHONY: run test lint typecheck pytest index bench bench-tokens clean
+.PHONY: run test lint typecheck pytest eval-quick eval-full index bench bench-tokens clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,13 +15,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/interviewer practice
+	$(BIN)/streamlit run ui/app.py --server.address=localhost --server.port=$(UI_PORT) \
+		--server.headless=true --browser.gatherUsageStats=false
 
-test: lint typecheck pytest
+test: lint typecheck pytest eval-quick
 
 lint: $(STAMP)
-	$(BIN)/ruff check interviewer tests evals
-	$(BIN)/ruff format --check interviewer
+	$(BIN)/ruff check interviewer tests evals ui
+	$(BIN)/ruff format --check interviewer ui
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -33,6 +35,12 @@ index: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python evals/bench_offline.py
+
+eval-quick: $(STAMP)
+	$(BIN)/interviewer eval --suite quick --out .data/eval-quick
+
+eval-full: $(STAMP)
+	$(BIN)/interviewer eval --suite full --out .data/eval-full
 
 bench-tokens: $(STAMP)
 	$(BIN)/python evals/bench_tokens.py

@@ -15,6 +15,8 @@ import typer
 from pydantic import ValidationError
 
 from interviewer.embedding import make_embedding
+from interviewer.evals.report import check_thresholds, compare, compare_markdown, load_thresholds, write_report
+from interviewer.evals.runner import EVALS_DIR, SUITES, run_suite
 from interviewer.factory import describe_provider, knowledge, make_brain, make_chat, make_service
 from interviewer.grading import grade
 from interviewer.graph.context import FakeClock
@@ -283,3 +285,61 @@ def stub_server(
             time.sleep(3600)
     except KeyboardInterrupt:
         server.stop()
+
+
+@app.command("eval")
+def eval_(
+    suite: str = typer.Option("quick", "--suite", help="quick (a few cases, CI) or full (every case and persona)."),
+    brain: str = typer.Option("offline", "--brain", help="offline or openai (openai needs a key or a server)."),
+    out: Path = typer.Option(Path(".data/eval"), "--out", help="Folder for report.md, report.json and plots."),
+    personas: Path | None = typer.Option(
+        None, "--personas", help="Extra persona files (each with a case_id).", exists=True
+    ),
+    transcripts: Path | None = typer.Option(
+        None, "--transcripts", help="Extra labelled transcripts (tune/ and heldout/ subfolders, or files).", exists=True
+    ),
+    check: bool = typer.Option(True, "--check/--no-check", help="Fail (exit 1) when a threshold is missed."),
+    compare_with: tuple[Path, Path] | None = typer.Option(
+        None, "--compare", help="Compare two report.json files (OLD NEW) instead of running.", exists=True
+    ),
+) -> None:
+    """Measure the interviewer and its grader; write a report; fail on regressions past thresholds."""
+    if compare_with is not None:
+        old, new = (json.loads(p.read_text(encoding="utf-8")) for p in compare_with)
+        typer.echo(compare_markdown(compare(old, new)))
+        return
+    if suite not in SUITES or brain not in ("offline", "openai"):
+        _echo_err("--suite is quick or full; --brain is offline or openai")
+        raise typer.Exit(2)
+    settings = get_settings().model_copy(update={"provider": brain})
+    try:
+        chosen = make_brain(settings)
+    except LLMConfigError as exc:
+        _echo_err(f"cannot use the LLM brain: {exc}")
+        raise typer.Exit(2) from exc
+    with typer.progressbar(length=1_000_000, label=f"eval {suite}", file=sys.stderr) as bar:
+        report = run_suite(
+            settings,
+            chosen,
+            suite=suite,
+            personas_dir=personas,
+            transcripts_dir=transcripts,
+            progress=lambda _: bar.update(1),
+        )
+    failures = check_thresholds(report["summary"], load_thresholds(EVALS_DIR / "thresholds.yaml", suite))
+    paths = write_report(report, out, failures)
+    typer.echo(f"Wrote {', '.join(str(p) for p in paths)}")
+    s = report["summary"]
+    for key in (
+        "grader.heldout.spearman",
+        "grader.heldout.qwk",
+        "baseline_length.heldout.spearman",
+        "behaviour.leak_rate",
+        "personas.ordering",
+        "personas.injection_resistance",
+    ):
+        typer.echo(f"  {key}: {s.get(key)}")
+    if failures:
+        _echo_err("Thresholds missed:\n" + "\n".join(f"  - {f}" for f in failures))
+        if check:
+            raise typer.Exit(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -37,12 +38,22 @@ class Candidate(Protocol):
 
 
 def simulate(
-    service: InterviewService, persona: Persona | Candidate, case_id: str | None, level: str = "senior"
+    service: InterviewService,
+    persona: Persona | Candidate,
+    case_id: str | None,
+    level: str = "senior",
+    *,
+    seed: str | None = None,
+    timings: list[float] | None = None,
 ) -> SimulationResult:
-    """Interview a simulated candidate end to end and return transcript and debrief."""
+    """Interview a simulated candidate end to end and return transcript and debrief.
+
+    The session id (and so the curveball) derives from case and ``seed`` (default: the
+    persona's name); give two personas one seed to interview them under the same conditions.
+    Seconds per candidate turn are appended to ``timings`` when given.
+    """
     candidate = ScriptedCandidate(persona) if isinstance(persona, Persona) else persona
-    # A session id derived from case and persona keeps the curveball choice reproducible.
-    base = f"sim-{case_id or 'generic'}-{persona.name}"
+    base = f"sim-{case_id or 'generic'}-{seed or persona.name}"
     session_id = base
     for n in itertools.count(2):
         if not service.store.exists(session_id):
@@ -54,7 +65,11 @@ def simulate(
             break
         if isinstance(service.clock, FakeClock):
             service.clock.advance(SECONDS_PER_TURN)
-        view = service.send(view.session_id, candidate.reply(view))
+        message = candidate.reply(view)
+        started = time.perf_counter()
+        view = service.send(view.session_id, message)
+        if timings is not None:
+            timings.append(time.perf_counter() - started)
     else:
         view = service.control(view.session_id, "end")
     assert view.debrief is not None

@@ -14,7 +14,8 @@ from interviewer.text import contains_cue, normalize
 
 FACT_SHINGLE_WORDS = 4
 """A run of this many words shared with an unrevealed fact counts as stating it."""
-_FIGURE = re.compile(r"\d[\d.,]*")
+_FIGURE = re.compile(r"\d[\d.,]*(?:\s*%|\s+[a-z]+)?", re.IGNORECASE)
+"""A figure with its unit or next word ('50 ms', '15%'): a bare number shared by chance is not a leak."""
 
 
 def leaks(text: str, *, forbidden: Sequence[str], hidden_facts: Sequence[str], said: str = "") -> list[str]:

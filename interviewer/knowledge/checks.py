@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from interviewer.brain.guard import leaks
 from interviewer.knowledge.models import Case, Signal
 from interviewer.steps import STEP_IDS
 from interviewer.text import contains_cue, normalize, shingles
@@ -93,6 +94,28 @@ def leak_problems(case: Case) -> list[Problem]:
     return problems
 
 
+def probe_problems(case: Case) -> list[Problem]:
+    """Return probes that name another signal of their step or state a hidden fact.
+
+    A probe is asked when the candidate has not covered its signal; if it names a cue of a
+    signal in the same step or states a hidden fact (a figure with its unit, or four words in
+    a row), asking it hands the candidate the answer.
+    """
+    problems: list[Problem] = []
+    facts = [f.content for f in case.facts]
+    groups = [(f"steps.{s}", case.steps[s].signals) for s in STEP_IDS]
+    groups += [(f"curveballs.{c.id}", c.signals) for c in case.curveballs]
+    for where, signals in groups:
+        cues = [cue for signal in signals for cue in signal.cues]
+        for signal in signals:
+            for k, probe in enumerate(signal.probes):
+                found = leaks(probe, forbidden=cues, hidden_facts=facts)
+                if found:
+                    path = f"{where}.signals.{signal.id}.probes[{k}]"
+                    problems.append(Problem(case.id, path, f"probe gives something away: {'; '.join(found)}"))
+    return problems
+
+
 def _text_fields(case: Case) -> Iterator[tuple[str, str]]:
     yield "prompt", case.prompt
     yield "notes", case.notes
@@ -147,4 +170,4 @@ def duplicate_problems(cases: list[Case]) -> list[Problem]:
 
 def case_problems(case: Case) -> list[Problem]:
     """Return every single-case problem: completeness and leaks."""
-    return completeness_problems(case) + leak_problems(case)
+    return completeness_problems(case) + leak_problems(case) + probe_problems(case)
