@@ -50,6 +50,9 @@ _GRADER_DIRECTED = [
         r"scoring|grading|assessor)",
         r"\b(system prompt|you are now|new instructions|developer message|jailbreak)\b",
         r"\b(grader|evaluator|scorer)s?\b.{0,40}\b(must|should|will|shall)\b",
+        r"\b(grader|evaluator|scorer|judge|assessor)\s*:",
+        r"<!--.{0,80}\b(grader|evaluator|judge|system|score|mark|award)",
+        r"\b(mark|rate|score|grade)\b.{0,40}\b(as covered|all covered|every signal)",
     )
 ]
 _QUESTION_START = re.compile(
