@@ -1,0 +1,69 @@
+"""Pure text helpers of the app: safe Markdown, durations, dates and labels (no Streamlit here)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+# Characters that Markdown, Streamlit's directives (``:red[...]``), LaTeX (``$``) or HTML could
+# interpret. A backslash escape is valid CommonMark for any ASCII punctuation and renders the
+# character itself, so escaping one character at a time is safe even on streamed fragments.
+_SPECIAL = set("\\`*_{}[]()#+-!|<>$~=:&")
+_LIST_NUMBER = re.compile(r"^(\d+)\.", re.MULTILINE)
+_INDENT = re.compile(r"\n[ \t]+")
+
+
+def escape_markdown(text: str, *, fragment: bool = False) -> str:
+    """Return text that Streamlit's Markdown shows verbatim: no formatting, links, HTML or LaTeX.
+
+    Line breaks are kept as hard breaks so a multi-line answer reads as typed; indentation at
+    the start of a line is dropped (it would turn the line into a code block). A ``fragment``
+    is a piece of a longer streamed text, so its leading spaces are kept.
+    """
+    out = "".join("\\" + ch if ch in _SPECIAL else ch for ch in text.replace("\r\n", "\n"))
+    out = _INDENT.sub("\n", out)
+    if not fragment:
+        out = out.lstrip(" \t")
+    out = _LIST_NUMBER.sub(r"\1\\.", out)
+    return out.replace("\n", "  \n")
+
+
+def escape_stream(chunks: Iterable[str]) -> Iterator[str]:
+    """Escape each streamed fragment as it arrives (see :func:`escape_markdown`)."""
+    for chunk in chunks:
+        yield escape_markdown(chunk, fragment=True)
+
+
+def duration(seconds: float) -> str:
+    """Return a duration as ``m:ss`` (or ``h:mm:ss`` past an hour); negative counts as zero."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def when(timestamp: float) -> str:
+    """Return a timestamp as local ``YYYY-MM-DD HH:MM``."""
+    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
+
+
+def label(identifier: str) -> str:
+    """Return an identifier such as ``lean_no_hire`` or ``below_mid`` as ``Lean no hire`` / ``Below mid``."""
+    words = identifier.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def budget_note(elapsed_s: float, budget_minutes: int) -> str:
+    """Return ``elapsed / budget`` with a gentle note past the budget (the budget is a guide, not a limit)."""
+    note = f"{duration(elapsed_s)} / {budget_minutes} min"
+    if budget_minutes and elapsed_s > budget_minutes * 60:
+        note += " (over the suggested time)"
+    return note
+
+
+def budget_fraction(elapsed_s: float, budget_minutes: int) -> float:
+    """Return the share of the budget used, between 0 and 1, for a progress bar."""
+    if budget_minutes <= 0:
+        return 0.0
+    return min(1.0, max(0.0, elapsed_s / (budget_minutes * 60)))

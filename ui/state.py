@@ -1,0 +1,102 @@
+"""What the pages share: the cached session service, page paths and the id of the open interview.
+
+The interview being shown lives in the URL (``?session=ID``) so a refresh or a server restart
+reopens it from the checkpointer; Streamlit's session state only remembers it between pages.
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import streamlit as st
+
+from interviewer.factory import make_service
+from interviewer.index import LazyRetriever
+from interviewer.sessions import InterviewService, SessionNotFound, SessionView
+from interviewer.settings import Settings, get_settings
+
+SESSION_PARAM = "session"
+"""Query parameter holding the open interview's id."""
+TURN_PARAM = "turn"
+"""Query parameter naming a turn to highlight in the transcript (from a debrief quote)."""
+
+# Page scripts, relative to ui/app.py (the form st.switch_page and st.page_link accept).
+START = "views/start.py"
+INTERVIEW = "views/interview.py"
+DEBRIEF = "views/debrief.py"
+HISTORY = "views/history.py"
+COMPARE = "views/compare.py"
+
+_OPEN = "open_session"
+
+
+@st.cache_resource(show_spinner=False)
+def _service(settings_key: str) -> InterviewService:
+    """Build the service once per settings (the key is the settings as JSON)."""
+    service = make_service(get_settings())
+    retriever = service.context.retriever
+    if isinstance(retriever, LazyRetriever):
+        # Build the index now rather than in the middle of the candidate's first hint.
+        retriever.ensure()
+    return service
+
+
+def settings() -> Settings:
+    """Return the process settings."""
+    return get_settings()
+
+
+def service() -> InterviewService:
+    """Return the session service for the current settings."""
+    return _service(settings().model_dump_json())
+
+
+def brain_label(svc: InterviewService) -> str:
+    """Describe the brain and models in use, e.g. ``offline (rule-based, runs locally, no model)``."""
+    cfg = settings()
+    if cfg.provider == "offline":
+        return f"{svc.brain.name} (rule-based, runs locally, no model)"
+    # The LLM brain's name carries its models, e.g. "openai:gpt-4.1-mini (grader gpt-4.1)".
+    return f"{svc.brain.name} via {cfg.openai_base_url or 'the OpenAI API'}"
+
+
+def open_session_id() -> str | None:
+    """Return the id of the interview to show: from the URL, else the last one opened in this tab."""
+    from_url = st.query_params.get(SESSION_PARAM)
+    if from_url:
+        st.session_state[_OPEN] = from_url
+        return str(from_url)
+    remembered = st.session_state.get(_OPEN)
+    if remembered:
+        st.query_params[SESSION_PARAM] = remembered
+    return str(remembered) if remembered else None
+
+
+def go(page: str, session_id: str | None = None, **params: str) -> NoReturn:
+    """Switch to a page, carrying the interview id in the URL."""
+    query = dict(params)
+    if session_id:
+        st.session_state[_OPEN] = session_id
+        query[SESSION_PARAM] = session_id
+    st.switch_page(page, query_params=query)
+
+
+def load_view(svc: InterviewService, purpose: str) -> SessionView:
+    """Return the open interview, or explain how to open one and stop the page."""
+    session_id = open_session_id()
+    if session_id is None:
+        st.info(f"No interview is open. Start one, or pick one from the history, to {purpose}.")
+        _links()
+        st.stop()
+    try:
+        return svc.state(session_id)
+    except SessionNotFound:
+        st.error(f"There is no interview with id {session_id!r} in this data folder.")
+        st.session_state.pop(_OPEN, None)
+        _links()
+        st.stop()
+
+
+def _links() -> None:
+    st.page_link(START, label="Start an interview", icon=":material/play_arrow:")
+    st.page_link(HISTORY, label="History", icon=":material/history:")
