@@ -14,6 +14,7 @@ from pathlib import Path
 
 from interviewer.brain.offline import OfflineBrain
 from interviewer.embedding import HashingEmbedding
+from interviewer.evals.stats import percentile
 from interviewer.graph.context import FakeClock
 from interviewer.index import KnowledgeIndex
 from interviewer.knowledge.loader import load_knowledge
@@ -21,11 +22,6 @@ from interviewer.personas import ScriptedCandidate, builtin_persona_path, load_p
 from interviewer.prompts import load_phrases
 from interviewer.sessions import InterviewService
 from interviewer.settings import REPO_ROOT
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def main() -> None:
@@ -65,7 +61,7 @@ def main() -> None:
     print(f"| simulated interviews | {len(interview_s)} |")
     print(f"| candidate turns | {len(turn_ms)} |")
     print(f"| per-turn latency, median | {statistics.median(turn_ms):.1f} ms |")
-    print(f"| per-turn latency, p95 | {_percentile(turn_ms, 0.95):.1f} ms |")
+    print(f"| per-turn latency, p95 | {percentile(turn_ms, 0.95):.1f} ms |")
     print(f"| whole simulated interview, median | {statistics.median(interview_s):.2f} s |")
     print(f"| whole simulated interview, max | {max(interview_s):.2f} s |")
     print(f"| index build ({entries} entries) | {build_s:.2f} s |")

@@ -15,7 +15,7 @@ from interviewer.grading import curveballs_in, resolve_case
 from interviewer.knowledge.loader import KnowledgeBase
 from interviewer.knowledge.models import Case
 from interviewer.rubric import step_rubric
-from interviewer.steps import STEP_IDS
+from interviewer.steps import STEP_IDS, StepId
 from interviewer.text import normalize
 from interviewer.transcript import JUDGED_KINDS, Transcript, Turn
 
@@ -106,7 +106,7 @@ def interview_metrics(
             m.follow_ups += 1
             m.follow_ups_on_missed += judgment.status(turn.signal) != "covered"
     for step in STEP_IDS:
-        _high_weight_targeting(kb, transcript, judge, step, m, fired)
+        _high_weight_targeting(kb, case, transcript, judge, step, m, fired)
         if len(transcript.judged_turns(step)) > max_turns_per_step:
             m.loop = True
     return m
@@ -139,10 +139,15 @@ def _leaks(
 
 
 def _high_weight_targeting(
-    kb: KnowledgeBase, transcript: Transcript, judge: Brain, step: str, m: InterviewMetrics, fired: list[str]
+    kb: KnowledgeBase,
+    case: Case | None,
+    transcript: Transcript,
+    judge: Brain,
+    step: StepId,
+    m: InterviewMetrics,
+    fired: list[str],
 ) -> None:
     """Count high-weight signals missed by the step's first answer, and how many got probed."""
-    case = resolve_case(kb, transcript.case_id)
     turns = transcript.turns
     first = next(
         (i for i, t in enumerate(turns) if t.role == "candidate" and t.step == step and t.kind in (None, "answer")),
@@ -150,7 +155,7 @@ def _high_weight_targeting(
     )
     if first is None:
         return
-    rubric = step_rubric(kb, case, step, fired)  # type: ignore[arg-type]
+    rubric = step_rubric(kb, case, step, fired)
     judgment = judge.judge(rubric, [(first, turns[first].content)])
     probed = {t.signal for t in turns[first:] if t.role == "interviewer" and t.step == step and t.signal}
     for signal in rubric.signals:

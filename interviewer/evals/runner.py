@@ -15,6 +15,7 @@ from interviewer.evals.datasets import LabelledTranscript, load_clarifying, load
 from interviewer.evals.stats import (
     apply_thresholds,
     exact_agreement,
+    percentile,
     quadratic_weighted_kappa,
     quantile_thresholds,
     spearman,
@@ -28,7 +29,7 @@ from interviewer.personas import Persona, load_persona
 from interviewer.rubric import step_rubric
 from interviewer.settings import REPO_ROOT, Settings
 from interviewer.simulate import simulate
-from interviewer.steps import STEP_IDS
+from interviewer.steps import STEP_IDS, StepId
 from interviewer.text import contains_cue, normalize
 
 EVALS_DIR = REPO_ROOT / "evals"
@@ -54,11 +55,6 @@ SUITES = {"quick": Suite("quick", QUICK_CASES, 2), "full": Suite("full", None, 3
 
 def _rate(num: float, den: float) -> float | None:
     return round(num / den, 4) if den else None
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def _personas(settings: Settings, cases: list[str], extra: Path | None) -> list[tuple[str, Persona]]:
@@ -179,9 +175,9 @@ def clarifying_summary(
     }, misses
 
 
-def _keywords(kb: KnowledgeBase, t: LabelledTranscript, step: str) -> float:
-    rubric = step_rubric(kb, resolve_case(kb, t.case_id), step)  # type: ignore[arg-type]
-    said = normalize(" ".join(text for _, text in t.judged_turns(step)))  # type: ignore[arg-type]
+def _keywords(kb: KnowledgeBase, t: LabelledTranscript, step: StepId) -> float:
+    rubric = step_rubric(kb, resolve_case(kb, t.case_id), step)
+    said = normalize(" ".join(text for _, text in t.judged_turns(step)))
     return float(len({c for s in rubric.signals for c in s.cues if contains_cue(said, c)}))
 
 
@@ -282,7 +278,7 @@ def run_suite(
         "cost.interviews": float(len(rows)),
         "cost.candidate_turns_per_interview": round(statistics.mean(r["candidate_turns"] for r in rows), 2),
         "cost.turn_ms_median": round(statistics.median(timings) * 1000, 2) if timings else None,
-        "cost.turn_ms_p95": round(_percentile(timings, 0.95) * 1000, 2) if timings else None,
+        "cost.turn_ms_p95": round(percentile(timings, 0.95) * 1000, 2) if timings else None,
         "cost.tokens_per_interview": float(statistics.median(tokens)) if tokens else None,
     }
     return {

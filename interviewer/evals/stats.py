@@ -96,3 +96,9 @@ def quantile_thresholds(values: Sequence[float], labels: Sequence[int], low: int
 def apply_thresholds(value: float, cuts: Sequence[float], low: int = 1) -> int:
     """Map a raw value to a score with cut points from :func:`quantile_thresholds`."""
     return low + sum(1 for cut in cuts if value > cut)
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Return the nearest-rank percentile (q in 0..1) of non-empty values."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]

@@ -333,11 +333,8 @@ def _follow_up_request(
     answers = tuple(t["content"] for t in candidate if t["step"] == step)
     record = []
     for earlier in STEP_IDS[: STEP_IDS.index(step)]:
-        firsts = [
-            " ".join(sentences(t["content"])[0].text.split()[:RECORD_WORDS])
-            for t in candidate
-            if t["step"] == earlier and sentences(t["content"])
-        ]
+        openings = [sentences(t["content"]) for t in candidate if t["step"] == earlier]
+        firsts = [" ".join(sents[0].text.split()[:RECORD_WORDS]) for sents in openings if sents]
         if firsts:
             record.append(f"{ctx.kb.framework.step(earlier).title}: " + " / ".join(firsts))
     said = normalize(" ".join(answers))

@@ -21,6 +21,7 @@ import openai
 from pydantic import BaseModel, ValidationError
 
 T = TypeVar("T", bound=BaseModel)
+R = TypeVar("R")
 Message = dict[str, str]
 StructuredMode = Literal["auto", "json_schema", "json_object"]
 
@@ -186,7 +187,7 @@ class OpenAIChat:
         usage, self._local.usage = self._local.usage, Usage()
         return usage
 
-    def _with_retries(self, call: Callable[[], T | str]) -> T | str:
+    def _with_retries(self, call: Callable[[], R]) -> R:
         last: Exception | None = None
         for attempt in range(1, self.retry.attempts + 1):
             try:
@@ -202,9 +203,7 @@ class OpenAIChat:
 
     def structured(self, messages: Sequence[Message], schema: type[T], *, model: str) -> T:
         """Return the answer parsed into ``schema``, with retries and the JSON-mode fallback."""
-        result = self._with_retries(lambda: self._structured_once(list(messages), schema, model))
-        assert isinstance(result, schema)
-        return result
+        return self._with_retries(lambda: self._structured_once(list(messages), schema, model))
 
     def _structured_once(self, messages: list[Message], schema: type[T], model: str) -> T:
         if self.mode in ("auto", "json_schema"):
@@ -257,7 +256,6 @@ class OpenAIChat:
     def stream(self, messages: Sequence[Message], *, model: str) -> Iterator[str]:
         """Yield text pieces; a failure before the first piece is retried, later ones raise LLMError."""
         stream = self._with_retries(lambda: self._open_stream(list(messages), model))
-        assert not isinstance(stream, str | BaseModel)
         try:
             for chunk in stream:
                 if chunk.usage is not None:
