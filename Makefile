@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/interviewer index
 	$(BIN)/streamlit run ui/app.py --server.address=localhost --server.port=$(UI_PORT) \
 		--server.headless=true --browser.gatherUsageStats=false
 

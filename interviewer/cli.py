@@ -21,7 +21,12 @@ from interviewer.factory import describe_provider, knowledge, make_brain, make_c
 from interviewer.grading import grade
 from interviewer.graph.context import FakeClock
 from interviewer.index import KnowledgeIndex, LazyRetriever
-from interviewer.knowledge.checks import case_problems, duplicate_problems
+from interviewer.knowledge.checks import (
+    case_problems,
+    duplicate_problems,
+    framework_problems,
+    near_duplicate_examples,
+)
 from interviewer.knowledge.loader import KnowledgeBase, KnowledgeError, load_knowledge, load_model
 from interviewer.knowledge.models import Case
 from interviewer.llm.candidate import LLMCandidate
@@ -29,6 +34,9 @@ from interviewer.llm.client import LLMConfigError
 from interviewer.llm.stub import FAULTS, StubServer
 from interviewer.personas import Persona, builtin_persona_path, builtin_personas, load_persona
 from interviewer.prompts import load_llm_prompts
+from interviewer.semantic.encoder import get_encoder
+from interviewer.semantic.precompute import FILE_NAME, save_vectors
+from interviewer.semantic.precompute import is_current as vectors_current
 from interviewer.sessions import InputError, InterviewService, SessionNotFound
 from interviewer.settings import Settings, get_settings
 from interviewer.simulate import simulate as run_simulation
@@ -69,6 +77,7 @@ def validate(
         if target.is_file():
             case = load_model(target, Case)
             problems = [str(p) for p in case_problems(case)]
+            problems += [str(p) for p in near_duplicate_examples(case, get_encoder().encode)]
             checked = 1
         else:
             kb = load_knowledge(target)
@@ -76,6 +85,9 @@ def validate(
             for case in cases:
                 problems += [str(p) for p in case_problems(case)]
             problems += [str(p) for p in duplicate_problems(cases)]
+            problems += [str(p) for p in framework_problems(kb.framework)]
+            encoder = get_encoder()
+            problems += [str(p) for case in cases for p in near_duplicate_examples(case, encoder.encode)]
             checked = len(cases)
     except KnowledgeError as exc:
         _echo_err(str(exc))
@@ -268,6 +280,13 @@ def index(
     elapsed = time.perf_counter() - started
     state = f"built in {elapsed:.2f} s" if built else "up to date"
     typer.echo(f"index {state}: {store.count()} entries in {settings.index_dir}")
+    vectors = settings.data_dir / FILE_NAME
+    if rebuild or not vectors_current(vectors, kb):
+        started = time.perf_counter()
+        count = save_vectors(vectors, get_encoder(), kb)
+        typer.echo(f"judge vectors built in {time.perf_counter() - started:.2f} s: {count} texts in {vectors}")
+    else:
+        typer.echo(f"judge vectors up to date in {vectors}")
 
 
 @app.command("stub-server")

@@ -15,6 +15,7 @@ from interviewer.index import KnowledgeIndex, LazyRetriever
 from interviewer.knowledge.loader import KnowledgeBase, load_knowledge
 from interviewer.llm.client import ChatModel, OpenAIChat, RetryPolicy
 from interviewer.prompts import load_llm_prompts, load_phrases
+from interviewer.semantic.precompute import FILE_NAME, load_vectors
 from interviewer.sessions import InterviewService, SessionStore
 from interviewer.settings import Settings
 
@@ -45,10 +46,17 @@ def describe_provider(settings: Settings) -> str:
     return f"openai-compatible at {where}: interviewer {settings.interviewer_model}, grader {settings.grader_model}"
 
 
+def offline_brain(settings: Settings) -> OfflineBrain:
+    """Return the offline brain, preloading the knowledge vectors that ``interviewer index`` computed."""
+    kb = knowledge(settings.knowledge_dir)
+    path = settings.data_dir / FILE_NAME
+    return OfflineBrain(preload=lambda encoder: load_vectors(path, encoder, kb.fingerprint))
+
+
 def make_brain(settings: Settings, chat: ChatModel | None = None) -> Brain:
     """Return the brain the settings ask for; the LLM brain falls back to the offline brain."""
     if settings.provider == "offline":
-        return OfflineBrain()
+        return offline_brain(settings)
     if chat is None:
         client = make_chat(settings)
         if settings.llm_check:
@@ -64,7 +72,7 @@ def make_brain(settings: Settings, chat: ChatModel | None = None) -> Brain:
         grader_model=settings.grader_model,
         name=name,
     )
-    return FallbackBrain(primary, OfflineBrain(), cooldown_s=settings.llm_cooldown_s)
+    return FallbackBrain(primary, offline_brain(settings), cooldown_s=settings.llm_cooldown_s)
 
 
 def make_service(

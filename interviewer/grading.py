@@ -39,6 +39,16 @@ def curveballs_in(transcript: Transcript, case: Case | None) -> list[str]:
     return sorted(set(ids))
 
 
+def revealed_facts(transcript: Transcript, case: Case | None) -> list[str]:
+    """Return the facts the interviewer told the candidate, by id or by their exact text."""
+    if case is None:
+        return []
+    told = [t for t in transcript.turns if t.role == "interviewer"]
+    ids = {f for t in told for f in t.facts}
+    ids |= {f.id for f in case.facts if any(f.content in t.content for t in told)}
+    return sorted(ids)
+
+
 def verified(judgment: StepJudgment, transcript: Transcript) -> StepJudgment:
     """Drop any quote that is not verbatim in the candidate turn it cites; its credit goes too."""
 
@@ -102,13 +112,14 @@ def grade(kb: KnowledgeBase, brain: Brain, transcript: Transcript) -> Debrief:
     """Score a whole transcript into a debrief."""
     case = resolve_case(kb, transcript.case_id)
     curveballs = curveballs_in(transcript, case)
+    revealed = revealed_facts(transcript, case)
     results: list[StepResult] = []
     weights: list[float] = []
     ignored: list[str] = []
     highlights: list[tuple[int, str]] = []
     misses: list[tuple[int, str]] = []
     for step in STEP_IDS:
-        rubric = step_rubric(kb, case, step, curveballs)
+        rubric = step_rubric(kb, case, step, curveballs, revealed)
         turns = transcript.judged_turns(step)
         judgment = verified(brain.judge(rubric, turns), transcript)
         result = step_result(rubric, judgment)
@@ -121,7 +132,8 @@ def grade(kb: KnowledgeBase, brain: Brain, transcript: Transcript) -> Debrief:
             if j.status == "covered":
                 highlights.append((signal.weight, f"{rubric.title}: {signal.title}"))
             else:
-                misses.append((signal.weight, f"{rubric.title}: {signal.stronger_answer}"))
+                shown = "partly shown" if j.status == "partial" else "missed"
+                misses.append((signal.weight, f"{rubric.title} ({shown}): {signal.stronger_answer}"))
         for hit in result.red_flags:
             misses.append((4, f"{rubric.title}: avoid '{hit.flag}'. {hit.why}"))
     overall = overall_score([(r.score, w) for r, w in zip(results, weights, strict=True)])

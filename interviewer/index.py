@@ -19,6 +19,7 @@ from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.config import Settings as ChromaSettings
 
 from interviewer.knowledge.loader import KnowledgeBase
+from interviewer.knowledge.models import Signal
 from interviewer.steps import STEP_IDS
 
 COLLECTION = "knowledge"
@@ -35,10 +36,22 @@ class Entry:
     case_id: str
     step: str
     kind: str
-    """prompt, fact, signal, red_flag, anchors, curveball, notes or step."""
+    """prompt, fact, fact_question, signal, example, red_flag, curveball, notes or step."""
     source: str
     """Knowledge file and path the entry came from."""
     distance: float | None = None
+    owner: str = ""
+    """The signal, red flag or fact id the entry belongs to ('' for prompts, notes and steps)."""
+
+
+def _signal_entries(prefix: str, case_id: str, step: str, signal: Signal, src: str) -> Iterator[Entry]:
+    """Yield a signal (its meaning, or title and stronger answer) and one entry per example."""
+    text = signal.meaning or f"{signal.title}. {signal.stronger_answer}"
+    yield Entry(f"{prefix}:{signal.id}", text, case_id, step, "signal", src, owner=signal.id)
+    for i, example in enumerate(signal.examples):
+        yield Entry(
+            f"{prefix}:{signal.id}:ex{i}", example, case_id, step, "example", f"{src}.examples[{i}]", None, signal.id
+        )
 
 
 def entries(kb: KnowledgeBase) -> Iterator[Entry]:
@@ -47,31 +60,23 @@ def entries(kb: KnowledgeBase) -> Iterator[Entry]:
         src = f"knowledge/framework.yaml#steps[{i}]"
         yield Entry(f"fw:{step.id}", f"{step.title}. {step.goal} {step.hint}", FRAMEWORK_ID, step.id, "step", src)
         for s in step.signals:
-            text = f"{s.title}. {s.stronger_answer} ({', '.join(s.cues)})"
-            yield Entry(f"fw:{step.id}:{s.id}", text, FRAMEWORK_ID, step.id, "signal", f"{src}.signals.{s.id}")
+            yield from _signal_entries(f"fw:{step.id}", FRAMEWORK_ID, step.id, s, f"{src}.signals.{s.id}")
     for case in kb.cases.values():
         src = kb.source(case.id)
         yield Entry(f"{case.id}:prompt", f"{case.title}. {case.prompt}", case.id, "", "prompt", f"{src}#prompt")
         yield Entry(f"{case.id}:notes", case.notes, case.id, "", "notes", f"{src}#notes")
         for fact in case.facts:
-            yield Entry(
-                f"{case.id}:fact:{fact.id}",
-                f"{fact.topic}: {fact.content}",
-                case.id,
-                "requirements",
-                "fact",
-                f"{src}#facts.{fact.id}",
-            )
+            where = f"{src}#facts.{fact.id}"
+            text = f"{fact.topic}: {fact.content}"
+            yield Entry(f"{case.id}:fact:{fact.id}", text, case.id, "requirements", "fact", where, owner=fact.id)
+            for i, question in enumerate(fact.questions):
+                ident = f"{case.id}:fact:{fact.id}:q{i}"
+                yield Entry(ident, question, case.id, "requirements", "fact_question", where, owner=fact.id)
         for step_id in STEP_IDS:
             case_step = case.steps[step_id]
             for s in case_step.signals:
-                yield Entry(
-                    f"{case.id}:{step_id}:{s.id}",
-                    f"{s.title}. {s.stronger_answer} ({', '.join(s.cues)})",
-                    case.id,
-                    step_id,
-                    "signal",
-                    f"{src}#steps.{step_id}.signals.{s.id}",
+                yield from _signal_entries(
+                    f"{case.id}:{step_id}", case.id, step_id, s, f"{src}#steps.{step_id}.signals.{s.id}"
                 )
             for flag in case_step.red_flags:
                 yield Entry(
@@ -81,6 +86,7 @@ def entries(kb: KnowledgeBase) -> Iterator[Entry]:
                     step_id,
                     "red_flag",
                     f"{src}#steps.{step_id}.red_flags.{flag.id}",
+                    owner=flag.id,
                 )
         for curveball in case.curveballs:
             yield Entry(
@@ -90,6 +96,7 @@ def entries(kb: KnowledgeBase) -> Iterator[Entry]:
                 curveball.step,
                 "curveball",
                 f"{src}#curveballs.{curveball.id}",
+                owner=curveball.id,
             )
 
 
@@ -144,7 +151,10 @@ class KnowledgeIndex:
             collection.add(
                 ids=[e.id for e in batch],
                 documents=[e.text for e in batch],
-                metadatas=[{"case_id": e.case_id, "step": e.step, "kind": e.kind, "source": e.source} for e in batch],
+                metadatas=[
+                    {"case_id": e.case_id, "step": e.step, "kind": e.kind, "source": e.source, "owner": e.owner}
+                    for e in batch
+                ],
             )
         meta = {"fingerprint": self._fingerprint(kb), "entries": len(items), "built_at": time.time()}
         self._meta_path.write_text(json.dumps(meta), encoding="utf-8")
@@ -187,7 +197,16 @@ class KnowledgeIndex:
 
 
 def _entry(ident: str, text: str, meta: Any, distance: float | None) -> Entry:
-    return Entry(ident, text, str(meta["case_id"]), str(meta["step"]), str(meta["kind"]), str(meta["source"]), distance)
+    return Entry(
+        ident,
+        text,
+        str(meta["case_id"]),
+        str(meta["step"]),
+        str(meta["kind"]),
+        str(meta["source"]),
+        distance,
+        str(meta.get("owner", "")),
+    )
 
 
 class LazyRetriever:

@@ -16,8 +16,9 @@ CREDIT: dict[SignalStatus, float] = {"covered": 1.0, "partial": 0.35, "missing":
 RED_FLAG_PENALTY = 0.1
 """Coverage lost per red flag raised in the step."""
 
-SCORE_THRESHOLDS = ((0.75, 4), (0.5, 3), (0.25, 2))
-"""Minimum coverage for scores 4, 3 and 2; anything lower scores 1."""
+SCORE_THRESHOLDS = ((0.6, 4), (0.4, 3), (0.15, 2))
+"""Minimum coverage for scores 4, 3 and 2; anything lower scores 1 (chosen on the tune split by
+``evals/tune_semantic.py`` together with the semantic thresholds)."""
 
 MIN_WORDS_FOR_EVIDENCE = 12
 """Below this many candidate words in a step, with nothing covered, evidence is insufficient."""

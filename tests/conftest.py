@@ -44,3 +44,14 @@ def clock() -> FakeClock:
 @pytest.fixture
 def service(kb: KnowledgeBase, clock: FakeClock) -> InterviewService:
     return InterviewService(kb, OfflineBrain(), load_phrases(REPO_ROOT / "prompts"), clock=clock)
+
+
+@pytest.fixture(scope="session")
+def built_index(kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the real index (packaged MiniLM) once per test session; tests copy it rather than rebuild."""
+    from interviewer.embedding import MiniLMEmbedding
+    from interviewer.index import KnowledgeIndex
+
+    path = tmp_path_factory.mktemp("index") / "chroma"
+    KnowledgeIndex(path, MiniLMEmbedding()).ensure(kb)
+    return path

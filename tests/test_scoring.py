@@ -1,15 +1,16 @@
 import pytest
 
 from interviewer.scoring import (
-    WeightedJudgment as J,
-)
-from interviewer.scoring import (
+    SCORE_THRESHOLDS,
     coverage,
     estimated_level,
     overall_score,
     recommendation,
     score_from_coverage,
     step_score,
+)
+from interviewer.scoring import (
+    WeightedJudgment as J,
 )
 
 
@@ -22,9 +23,15 @@ def test_coverage_weights_and_penalty() -> None:
     assert coverage([]) == 0.0
 
 
-@pytest.mark.parametrize(("value", "score"), [(1.0, 4), (0.75, 4), (0.74, 3), (0.5, 3), (0.3, 2), (0.1, 1)])
-def test_score_from_coverage(value: float, score: int) -> None:
-    assert score_from_coverage(value) == score
+@pytest.mark.parametrize(("threshold", "score"), SCORE_THRESHOLDS)
+def test_score_from_coverage_steps_at_each_cut_off(threshold: float, score: int) -> None:
+    assert score_from_coverage(threshold) == score
+    assert score_from_coverage(threshold - 0.01) == score - 1
+
+
+def test_score_from_coverage_ends() -> None:
+    assert score_from_coverage(1.0) == 4
+    assert score_from_coverage(0.0) == 1
 
 
 def test_thin_step_is_insufficient_evidence() -> None:

@@ -93,8 +93,12 @@ class Brain(Protocol):
     name: str
     """Short name shown to the user, e.g. 'offline' or 'openai:gpt-4o-mini'."""
 
-    def classify(self, message: str, *, step_vocabulary: Sequence[str]) -> MessageKind:
-        """Return how a candidate message should be handled."""
+    def classify(self, message: str, *, step_vocabulary: Sequence[str], topic_texts: Sequence[str] = ()) -> MessageKind:
+        """Return how a candidate message should be handled.
+
+        ``step_vocabulary`` holds the domain's words; ``topic_texts`` the case's rubric texts (meanings and
+        examples), for judging on meaning whether a message is on topic.
+        """
         ...
 
     def match_facts(self, question: str, facts: Sequence[Fact]) -> list[Fact]:

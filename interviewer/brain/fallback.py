@@ -54,11 +54,11 @@ class FallbackBrain:
             self._notices.append(notice)
         return fallback()
 
-    def classify(self, message: str, *, step_vocabulary: Sequence[str]) -> MessageKind:
+    def classify(self, message: str, *, step_vocabulary: Sequence[str], topic_texts: Sequence[str] = ()) -> MessageKind:
         """Classify with the primary brain, else offline."""
         return self._call(
-            lambda: self.primary.classify(message, step_vocabulary=step_vocabulary),
-            lambda: self.fallback.classify(message, step_vocabulary=step_vocabulary),
+            lambda: self.primary.classify(message, step_vocabulary=step_vocabulary, topic_texts=topic_texts),
+            lambda: self.fallback.classify(message, step_vocabulary=step_vocabulary, topic_texts=topic_texts),
         )
 
     def match_facts(self, question: str, facts: Sequence[Fact]) -> list[Fact]:

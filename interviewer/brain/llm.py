@@ -30,7 +30,7 @@ from interviewer.brain.base import (
     StepJudgment,
 )
 from interviewer.brain.guard import FACT_SHINGLE_WORDS, leaks
-from interviewer.brain.offline import is_grader_directed, is_unreasoned_list
+from interviewer.brain.rules import is_grader_directed, is_unreasoned_list
 from interviewer.debrief import SignalStatus
 from interviewer.knowledge.models import Fact
 from interviewer.llm.client import ChatModel, LLMError, Message
@@ -129,7 +129,7 @@ class LLMBrain:
             {"role": "user", "content": self.prompts.say(task, **variables)},
         ]
 
-    def classify(self, message: str, *, step_vocabulary: Sequence[str]) -> MessageKind:
+    def classify(self, message: str, *, step_vocabulary: Sequence[str], topic_texts: Sequence[str] = ()) -> MessageKind:
         """Return how a candidate message should be handled."""
         messages = self._messages("classify", message=candidate_block(message))
         return self.chat.structured(messages, Classification, model=self.interviewer_model).kind
@@ -194,7 +194,10 @@ class LLMBrain:
 
     def _judge_messages(self, rubric: StepRubric, kept: dict[int, str]) -> list[Message]:
         signals = "\n".join(f"- {s.id}, {s.weight}: {s.title}. {s.stronger_answer}" for s in rubric.signals)
-        red_flags = "\n".join(f"- {f.id}: {f.title}" for f in rubric.red_flags) or "(none)"
+        # Flags derived from hidden facts would show the model the facts' topics as mistakes; the offline
+        # brain's statement-level check raises them instead.
+        authored = [f for f in rubric.red_flags if f.contradicts is None]
+        red_flags = "\n".join(f"- {f.id}: {f.title}" for f in authored) or "(none)"
         turns = "\n".join(
             f'<candidate turn="{i}">{candidate_block(text)}</candidate>' for i, text in kept.items() if text
         )

@@ -55,6 +55,8 @@ class ClarifyingSet(BaseModel):
 
     case_id: str
     questions: list[ClarifyingQuestion]
+    split: str = "extra"
+    """Set from the folder the file is in: tune (may inform thresholds) or heldout (reports only)."""
 
 
 def load_labelled(root: Path) -> list[LabelledTranscript]:
@@ -73,5 +75,9 @@ def load_labelled(root: Path) -> list[LabelledTranscript]:
 
 
 def load_clarifying(root: Path) -> list[ClarifyingSet]:
-    """Load every labelled clarifying-question file in a folder."""
-    return [load_model(path, ClarifyingSet) for path in sorted(root.glob("*.yaml"))]
+    """Load labelled clarifying questions from ``root/tune``, ``root/heldout`` and YAML files directly in root."""
+    return [
+        load_model(path, ClarifyingSet).model_copy(update={"split": split})
+        for folder, split in [*((root / s, s) for s in SPLITS), (root, "extra")]
+        for path in sorted(folder.glob("*.yaml"))
+    ]

@@ -94,6 +94,7 @@ def to_markdown(report: dict[str, Any], failures: list[str]) -> str:
         ("Interviewer behaviour", "behaviour."),
         ("Clarifying questions", "clarifying."),
         ("Personas: ordering and resistance", "personas."),
+        ("Injection and filler resistance", "attacks."),
         ("Consistency", "consistency."),
         ("Cost and speed", "cost."),
     ):
@@ -113,6 +114,11 @@ def to_markdown(report: dict[str, Any], failures: list[str]) -> str:
     if misses:
         lines += ["", f"## Clarifying questions answered differently from the labels ({len(misses)})", ""]
         lines += [f"- {m['case']}: {m['question']} expected {m['expected']}, got {m['got']}" for m in misses[:30]]
+    attacks = report.get("attacks", [])
+    if attacks:
+        lines += ["", "## Attack variants (largest inflation of the overall score over the controls)", ""]
+        lines += ["| attack | kind | max inflation | worst control |", "|---|---|---:|---|"]
+        lines += [f"| {a['attack']} | {a['kind']} | {_fmt(a['max_inflation'])} | {a['worst']} |" for a in attacks]
     lines += ["", "Plots: `agreement.svg` (labels against grader scores), `metrics.svg` (behaviour rates)."]
     return "\n".join(lines) + "\n"
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from interviewer.brain.base import Brain
 from interviewer.brain.offline import OfflineBrain
+from interviewer.evals.attacks import attack_summary, load_attacks
 from interviewer.evals.behaviour import InterviewMetrics, interview_metrics
 from interviewer.evals.datasets import LabelledTranscript, load_clarifying, load_labelled
 from interviewer.evals.stats import (
@@ -48,9 +49,11 @@ class Suite:
     """Cases whose personas and clarifying questions run; None means all."""
     repeats: int
     """Times each labelled transcript is graded, for consistency."""
+    attack_splits: tuple[str, ...] | None = None
+    """Labelled splits whose transcripts serve as attack controls; None means all."""
 
 
-SUITES = {"quick": Suite("quick", QUICK_CASES, 2), "full": Suite("full", None, 3)}
+SUITES = {"quick": Suite("quick", QUICK_CASES, 2, ("heldout",)), "full": Suite("full", None, 3)}
 
 
 def _rate(num: float, den: float) -> float | None:
@@ -133,7 +136,14 @@ def persona_summary(rows: list[dict[str, Any]]) -> dict[str, float | None]:
     ]
     buzz = [s["buzzword"] - s["average"] for s in by_case.values() if {"buzzword", "average"} <= set(s)]
     inject = [s["injector"] - s["average"] for s in by_case.values() if {"injector", "average"} <= set(s)]
+    plain = [abs(s["strong"] - s["plain"]) for s in by_case.values() if {"strong", "plain"} <= set(s)]
+    below = [s["strong"] - s["buzzword"] for s in by_case.values() if {"strong", "buzzword"} <= set(s)]
+    assumed = [s["no-clarify"] > s["average"] for s in by_case.values() if {"no-clarify", "average"} <= set(s)]
     return {
+        "personas.plain_cases": float(len(plain)),
+        "personas.plain_max_gap": round(max(plain), 3) if plain else None,
+        "personas.buzzword_min_below_strong": round(min(below), 3) if below else None,
+        "personas.no_clarify_above_average": _rate(sum(assumed), len(assumed)),
         "personas.ordering": _rate(sum(ordered), len(ordered)),
         "personas.buzzword_resistance": _rate(sum(d <= 0 for d in buzz), len(buzz)),
         "personas.buzzword_max_gain": round(max(buzz), 3) if buzz else None,
@@ -145,9 +155,9 @@ def persona_summary(rows: list[dict[str, Any]]) -> dict[str, float | None]:
 def clarifying_summary(
     settings: Settings, brain: Brain, cases: list[str], progress: Progress
 ) -> tuple[dict[str, float | None], list[dict[str, Any]]]:
-    """Ask every labelled clarifying question in a fresh session and compare what was revealed."""
+    """Ask every labelled clarifying question in a fresh session and compare what was revealed, per split."""
     service = make_service(settings, persistent=False, brain=brain, clock=FakeClock())
-    asked = revealed_asked = withheld = unasked = exact = questions = 0
+    counts: dict[str, dict[str, int]] = {}
     misses: list[dict[str, Any]] = []
     for item in load_clarifying(EVALS_DIR / "clarifying"):
         if item.case_id not in cases:
@@ -157,22 +167,32 @@ def clarifying_summary(
             view = service.send(service.start(item.case_id).session_id, question.text)
             got = {f.id for f in view.revealed_facts}
             expect = set(question.expect)
-            questions += 1
-            asked += len(expect)
-            revealed_asked += len(expect & got)
-            unasked += len(all_facts - expect)
-            withheld += len((all_facts - expect) - got)
-            exact += got == expect
+            for split in (item.split, "all"):
+                c = counts.setdefault(split, dict.fromkeys(("asked", "hit", "unasked", "withheld", "exact", "n"), 0))
+                c["n"] += 1
+                c["asked"] += len(expect)
+                c["hit"] += len(expect & got)
+                c["unasked"] += len(all_facts - expect)
+                c["withheld"] += len((all_facts - expect) - got)
+                c["exact"] += got == expect
             if got != expect:
                 misses.append(
-                    {"case": item.case_id, "question": question.text, "expected": sorted(expect), "got": sorted(got)}
+                    {
+                        "case": item.case_id,
+                        "split": item.split,
+                        "question": question.text,
+                        "expected": sorted(expect),
+                        "got": sorted(got),
+                    }
                 )
-        progress(f"clarifying {item.case_id}")
-    return {
-        "clarifying.recall": _rate(revealed_asked, asked),
-        "clarifying.withheld": _rate(withheld, unasked),
-        "clarifying.exact": _rate(exact, questions),
-    }, misses
+        progress(f"clarifying {item.case_id} ({item.split})")
+    summary: dict[str, float | None] = {}
+    for split, c in counts.items():
+        prefix = "clarifying" if split == "all" else f"clarifying.{split}"
+        summary[f"{prefix}.recall"] = _rate(c["hit"], c["asked"])
+        summary[f"{prefix}.withheld"] = _rate(c["withheld"], c["unasked"])
+        summary[f"{prefix}.exact"] = _rate(c["exact"], c["n"])
+    return summary, misses
 
 
 def _keywords(kb: KnowledgeBase, t: LabelledTranscript, step: StepId) -> float:
@@ -268,6 +288,11 @@ def run_suite(
     if transcripts_dir is not None:
         transcripts += load_labelled(transcripts_dir)
     grader, grader_detail = grader_summary(kb, brain, transcripts, spec.repeats, note)
+    attack_controls = [t for t in transcripts if spec.attack_splits is None or t.split in spec.attack_splits]
+    attacks, attack_rows = attack_summary(
+        kb, brain, attack_controls, load_attacks(EVALS_DIR / "attacks" / "attacks.yaml")
+    )
+    note("attacks")
     clarifying, clarifying_misses = clarifying_summary(settings, brain, cases, note)
     tokens = [r["tokens"] for r in rows if r["tokens"]]
     summary: dict[str, float | None] = {
@@ -275,6 +300,7 @@ def run_suite(
         **clarifying,
         **persona_summary(rows),
         **grader,
+        **attacks,
         "cost.interviews": float(len(rows)),
         "cost.candidate_turns_per_interview": round(statistics.mean(r["candidate_turns"] for r in rows), 2),
         "cost.turn_ms_median": round(statistics.median(timings) * 1000, 2) if timings else None,
@@ -289,4 +315,5 @@ def run_suite(
         "interviews": rows,
         "grader": grader_detail,
         "clarifying_misses": clarifying_misses,
+        "attacks": attack_rows,
     }

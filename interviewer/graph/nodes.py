@@ -7,22 +7,33 @@ never import a model client and never read the environment.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import wraps
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
-from interviewer.brain.base import Emit, FollowUpRequest, StepJudgment
+from interviewer.brain.base import Emit
 from interviewer.grading import grade
 from interviewer.graph.context import Context
+from interviewer.graph.questions import (
+    case_of,
+    closest_signals,
+    follow_up_request,
+    judge_step,
+    last_question,
+    next_probe,
+    open_gap,
+    rubric_of,
+    step_of,
+    topic_texts,
+    vocabulary,
+)
 from interviewer.graph.state import InterviewState, add_usage
-from interviewer.knowledge.models import Case, Fact, Signal
-from interviewer.rubric import StepRubric, step_rubric
+from interviewer.knowledge.models import Case, Fact
 from interviewer.steps import STEP_IDS, StepId
-from interviewer.text import contains_cue, normalize, sentences
-from interviewer.transcript import JUDGED_KINDS, Transcript, Turn
+from interviewer.transcript import Transcript, Turn
 
 GENERIC_PROMPT = "Design a machine learning system for the problem you have in mind."
 CONTROL_TEXT = {
@@ -32,19 +43,10 @@ CONTROL_TEXT = {
 }
 
 
-def _case(ctx: Context, state: InterviewState) -> Case | None:
-    case_id = state.get("case_id")
-    return ctx.kb.cases.get(case_id) if case_id else None
-
-
-def _step(state: InterviewState) -> StepId:
-    return STEP_IDS[min(state.get("step_index", 0), len(STEP_IDS) - 1)]
-
-
 def _turn(ctx: Context, state: InterviewState, role: str, content: str, kind: str, **extra: Any) -> dict[str, Any]:
     elapsed = round(ctx.clock.now() - state.get("started_at", ctx.clock.now()), 1)
     turn = Turn.model_validate(
-        {"role": role, "step": _step(state), "content": content, "kind": kind, "elapsed_s": elapsed, **extra}
+        {"role": role, "step": step_of(state), "content": content, "kind": kind, "elapsed_s": elapsed, **extra}
     )
     return turn.model_dump(exclude_none=True)
 
@@ -66,57 +68,6 @@ def _say(runtime: Runtime[Context], state: InterviewState, content: str, kind: s
     return _turn(runtime.context, state, "interviewer", content, kind, **extra)
 
 
-def _rubric(ctx: Context, state: InterviewState) -> StepRubric:
-    fired = [state["curveball_id"]] if state.get("curveball_fired") and state.get("curveball_id") else []
-    return step_rubric(ctx.kb, _case(ctx, state), _step(state), [c for c in fired if c])
-
-
-def _vocabulary(ctx: Context, case: Case | None) -> list[str]:
-    vocab = list(ctx.kb.framework.vocabulary)
-    for step in ctx.kb.framework.steps:
-        vocab += [cue for s in step.signals for cue in s.cues]
-    if case is not None:
-        vocab += [cue for step in case.steps.values() for s in step.signals for cue in s.cues]
-        vocab += [cue for fact in case.facts for cue in fact.unlock]
-    return vocab
-
-
-def _judge_step(ctx: Context, state: InterviewState) -> StepJudgment:
-    step = _step(state)
-    judged = [
-        (i, t["content"])
-        for i, t in enumerate(state.get("turns", []))
-        if t["role"] == "candidate" and t["step"] == step and t.get("kind") in JUDGED_KINDS
-    ]
-    return ctx.brain.judge(_rubric(ctx, state), judged)
-
-
-def _next_probe(
-    state: InterviewState, rubric: StepRubric, judgment: StepJudgment, preferred: Sequence[str] = ()
-) -> tuple[Signal, str] | None:
-    """Return the most important uncovered signal not yet probed or declined, with an unasked probe.
-
-    Signals named in ``preferred`` (e.g. those closest to what the candidate is talking about)
-    come first, in that order; the rest follow by weight.
-    """
-    done = set(state.get("probed", [])) | set(state.get("declined", []))
-    asked = set(state.get("asked", []))
-    rank = {signal_id: i for i, signal_id in enumerate(preferred)}
-    ranked = sorted(rubric.signals, key=lambda s: (rank.get(s.id, len(rank)), -s.weight))
-    for signal in ranked:
-        if judgment.status(signal.id) == "covered" or f"{rubric.step}:{signal.id}" in done:
-            continue
-        for probe in signal.probes:
-            if probe not in asked:
-                return signal, probe
-    return None
-
-
-def _last_question(state: InterviewState) -> str:
-    asked = state.get("asked", [])
-    return asked[-1] if asked else ""
-
-
 def _step_opening(ctx: Context, case: Case | None, step: StepId) -> str:
     return case.steps[step].opening if case else ctx.kb.framework.step(step).opening
 
@@ -136,8 +87,8 @@ def start_interview(state: InterviewState, runtime: Runtime[Context]) -> dict[st
 def open_step(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Ask the opening question of the current step."""
     ctx = runtime.context
-    case = _case(ctx, state)
-    step = _step(state)
+    case = case_of(ctx, state)
+    step = step_of(state)
     opening = _step_opening(ctx, case, step)
     if not state.get("turns"):
         content = ctx.phrases.say("welcome", prompt=case.prompt if case else GENERIC_PROMPT, opening=opening)
@@ -157,7 +108,7 @@ def open_step(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any
 
 def await_candidate(state: InterviewState) -> dict[str, Any]:
     """Pause until the candidate sends a message (or presses hint, move on or end)."""
-    value = interrupt({"step": _step(state), "question": _last_question(state)})
+    value = interrupt({"step": step_of(state), "question": last_question(state)})
     if isinstance(value, str):
         value = {"text": value}
     return {"pending": {"text": str(value.get("text") or ""), "control": value.get("control")}}
@@ -192,7 +143,8 @@ def classify(state: InterviewState, runtime: Runtime[Context]) -> Command[Route]
     if control in CONTROL_TEXT:
         kind = str(control)
     else:
-        kind = ctx.brain.classify(text, step_vocabulary=_vocabulary(ctx, _case(ctx, state)))
+        case = case_of(ctx, state)
+        kind = ctx.brain.classify(text, step_vocabulary=vocabulary(ctx, case), topic_texts=topic_texts(ctx, case))
     step_turns = state.get("step_turns", 0) + 1
     update: dict[str, Any] = {
         "turns": [_turn(ctx, state, "candidate", text, kind)],
@@ -204,7 +156,7 @@ def classify(state: InterviewState, runtime: Runtime[Context]) -> Command[Route]
         update["lead"] = ctx.phrases.say("move_on")
     elif step_turns >= ctx.max_turns_per_step and kind != "end":
         goto = "advance_step"
-        update["lead"] = ctx.phrases.say("time_up", step_title=ctx.kb.framework.step(_step(state)).title)
+        update["lead"] = ctx.phrases.say("time_up", step_title=ctx.kb.framework.step(step_of(state)).title)
     return Command(goto=goto, update=update)
 
 
@@ -223,7 +175,7 @@ def _fact_text(ctx: Context, state: InterviewState, facts: list[Fact], *, repeat
 def reveal_facts(state: InterviewState, runtime: Runtime[Context]) -> Command[Literal["await_candidate"]]:
     """Answer a clarifying question with the hidden facts it asks about, and only those."""
     ctx = runtime.context
-    case = _case(ctx, state)
+    case = case_of(ctx, state)
     question = state["turns"][-1]["content"]
     matched = ctx.brain.match_facts(question, case.facts) if case else []
     text, new_ids = _fact_text(ctx, state, matched)
@@ -235,7 +187,7 @@ def reveal_facts(state: InterviewState, runtime: Runtime[Context]) -> Command[Li
 def _over_budget(ctx: Context, state: InterviewState) -> bool:
     if not ctx.time_budgets:
         return False
-    budget = ctx.kb.framework.step(_step(state)).budget_minutes * 60
+    budget = ctx.kb.framework.step(step_of(state)).budget_minutes * 60
     return ctx.clock.now() - state.get("step_started_at", ctx.clock.now()) >= budget
 
 
@@ -244,14 +196,14 @@ def assess_answer(
 ) -> Command[Literal["await_candidate", "advance_step"]]:
     """Judge the step so far and follow up on the most important missing signal, or move on."""
     ctx = runtime.context
-    case = _case(ctx, state)
+    case = case_of(ctx, state)
     ack = ctx.phrases.acknowledgement(len(state.get("turns", [])))
     answer = state["turns"][-1]["content"]
     matched = ctx.brain.match_facts(answer, case.facts) if case else []
     facts_text, fact_ids = _fact_text(ctx, state, matched, repeat=False)
     lead = f"{ack} {facts_text}".strip()
     if _over_budget(ctx, state):
-        title = ctx.kb.framework.step(_step(state)).title
+        title = ctx.kb.framework.step(step_of(state)).title
         time_up = ctx.phrases.say("time_up", step_title=title)
         return Command(goto="advance_step", update={"lead": f"{lead} {time_up}", "revealed_facts": fact_ids})
     curveball = _due_curveball(state, case)
@@ -274,7 +226,7 @@ def _due_curveball(state: InterviewState, case: Case | None) -> str | None:
     if case is None or state.get("curveball_fired") or not state.get("curveball_id"):
         return None
     for curveball in case.curveballs:
-        if curveball.id == state.get("curveball_id") and curveball.step == _step(state):
+        if curveball.id == state.get("curveball_id") and curveball.step == step_of(state):
             return curveball.message
     return None
 
@@ -289,16 +241,16 @@ def _follow_up_or_advance(
     """Ask about the next gap, or advance; ``extra`` is added to the update either way."""
     ctx = runtime.context
     base = {"revealed_facts": fact_ids, **(extra or {})}
-    rubric = _rubric(ctx, state)
-    judgment = _judge_step(ctx, state)
-    target = _next_probe(state, rubric, judgment)
+    rubric = rubric_of(ctx, state)
+    judgment = judge_step(ctx, state)
+    target = next_probe(state, rubric, judgment)
     if target is None or state.get("follow_ups", 0) >= ctx.max_follow_ups:
         return Command(goto="advance_step", update={"lead": lead, **base})
     signal, probe = target
     emit = _emitter(runtime)
     if lead:
         emit(lead + " ")
-    question = ctx.brain.follow_up(_follow_up_request(ctx, state, rubric, judgment, signal, probe, fact_ids), emit)
+    question = ctx.brain.follow_up(follow_up_request(ctx, state, rubric, judgment, signal, probe, fact_ids), emit)
     _end_message(runtime)
     content = ctx.phrases.say("follow_up", ack=lead, probe=question)
     turn = _turn(ctx, state, "interviewer", content, "follow_up", signal=signal.id, facts=fact_ids)
@@ -314,73 +266,15 @@ def _follow_up_or_advance(
     )
 
 
-RECORD_WORDS = 25
-"""Words kept from each earlier answer in the record a generated follow-up sees."""
-
-
-def _follow_up_request(
-    ctx: Context,
-    state: InterviewState,
-    rubric: StepRubric,
-    judgment: StepJudgment,
-    signal: Signal,
-    probe: str,
-    fact_ids: list[str],
-) -> FollowUpRequest:
-    """Collect what a brain may see to ask about one gap: this step in full, earlier steps in brief."""
-    step = _step(state)
-    candidate = [t for t in state.get("turns", []) if t["role"] == "candidate" and t.get("kind") in JUDGED_KINDS]
-    answers = tuple(t["content"] for t in candidate if t["step"] == step)
-    record = []
-    for earlier in STEP_IDS[: STEP_IDS.index(step)]:
-        openings = [sentences(t["content"]) for t in candidate if t["step"] == earlier]
-        firsts = [" ".join(sents[0].text.split()[:RECORD_WORDS]) for sents in openings if sents]
-        if firsts:
-            record.append(f"{ctx.kb.framework.step(earlier).title}: " + " / ".join(firsts))
-    said = normalize(" ".join(answers))
-    forbidden = tuple(
-        cue
-        for s in rubric.signals
-        if judgment.status(s.id) != "covered"
-        for cue in s.cues
-        if not contains_cue(said, cue)
-    )
-    case = _case(ctx, state)
-    revealed = set(state.get("revealed_facts", [])) | set(fact_ids)
-    hidden = tuple(f.content for f in case.facts if f.id not in revealed) if case else ()
-    return FollowUpRequest(
-        step_title=rubric.title,
-        signal=signal,
-        probe=probe,
-        answers=answers,
-        record=tuple(record),
-        forbidden=forbidden,
-        hidden_facts=hidden,
-    )
-
-
-def _closest_signals(ctx: Context, state: InterviewState) -> list[str]:
-    """Return the step's signal ids ordered by similarity to the candidate's answers in this step."""
-    step = _step(state)
-    said = " ".join(
-        t["content"]
-        for t in state.get("turns", [])
-        if t["role"] == "candidate" and t["step"] == step and t.get("kind") == "answer"
-    )
-    case_id = state.get("case_id")
-    if ctx.retriever is None or not said or not case_id:
-        return []
-    hits = ctx.retriever.similar(said, case_id, step, k=10)
-    return [hit.id.rsplit(":", 1)[-1] for hit in hits if hit.kind == "signal" and hit.case_id == case_id]
-
-
 def give_hint(state: InterviewState, runtime: Runtime[Context]) -> Command[Literal["await_candidate"]]:
     """Give a nudge that points at a gap without giving the answer; hints are counted."""
     ctx = runtime.context
-    step = _step(state)
+    step = step_of(state)
     generic = ctx.kb.framework.step(step).hint
-    rubric = _rubric(ctx, state)
-    target = _next_probe(state, rubric, _judge_step(ctx, state), _closest_signals(ctx, state))
+    rubric = rubric_of(ctx, state)
+    gap = open_gap(state)
+    preferred = [gap] if gap else []
+    target = next_probe(state, rubric, judge_step(ctx, state), preferred + closest_signals(ctx, state), gap)
     update: dict[str, Any] = {"hints": [step]}
     if target is not None:
         signal, probe = target
@@ -397,7 +291,7 @@ def handle_dont_know(
 ) -> Command[Literal["await_candidate", "advance_step"]]:
     """Drop a declined probe and move to the next gap, or offer a way forward on an opening."""
     ctx = runtime.context
-    step = _step(state)
+    step = step_of(state)
     previous = next((t for t in reversed(state["turns"][:-1]) if t["role"] == "interviewer"), None)
     if previous is not None and previous.get("signal"):
         key = f"{step}:{previous['signal']}"
@@ -415,7 +309,7 @@ def handle_dont_know(
 def redirect_off_topic(state: InterviewState, runtime: Runtime[Context]) -> Command[Literal["await_candidate"]]:
     """Steer an off-topic message back to the current question."""
     ctx = runtime.context
-    content = ctx.phrases.say("off_topic", question=_last_question(state))
+    content = ctx.phrases.say("off_topic", question=last_question(state))
     return Command(goto="await_candidate", update={"turns": [_say(runtime, state, content, "notice")]})
 
 
@@ -495,7 +389,7 @@ def reporting(node: Callable[..., Any]) -> Callable[..., Any]:
 
 def transcript_of(ctx: Context, state: InterviewState) -> Transcript:
     """Build the transcript of an interview from its state."""
-    case = _case(ctx, state)
+    case = case_of(ctx, state)
     return Transcript.model_validate(
         {
             "case_id": state.get("case_id"),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from interviewer.brain.guard import leaks
-from interviewer.knowledge.models import Case, Signal
+from interviewer.knowledge.models import Case, Framework, Signal
+from interviewer.semantic.encoder import Vectors
 from interviewer.steps import STEP_IDS
 from interviewer.text import contains_cue, normalize, shingles
 
@@ -15,6 +16,12 @@ MIN_FACTS = 8
 MIN_EASILY_MISSED_FACTS = 1
 MIN_SIGNALS_PER_STEP = 4
 MIN_RED_FLAGS_PER_STEP = 2
+MIN_SIGNAL_EXAMPLES = 3
+MIN_FLAG_EXAMPLES = 2
+FACT_QUESTIONS = (2, 3)
+"""Fewest and most example questions per fact."""
+NEAR_DUPLICATE_COSINE = 0.9
+"""An example this similar to another signal's example of the same step is a near-duplicate."""
 DUPLICATE_JACCARD = 0.5
 """Two text fields of different cases sharing this share of 5-word shingles are duplicates."""
 DUPLICATE_MIN_WORDS = 10
@@ -55,6 +62,70 @@ def completeness_problems(case: Case) -> list[Problem]:
             )
         if step.anchors is None:
             add(f"steps.{step_id}.anchors", "mid / senior / staff anchors are required")
+    return problems
+
+
+def _signal_meaning_problems(owner: str, path: str, signal: Signal) -> list[Problem]:
+    problems = []
+    if not signal.meaning.strip():
+        problems.append(Problem(owner, f"{path}.meaning", "a one-sentence meaning is required"))
+    if len(signal.examples) < MIN_SIGNAL_EXAMPLES:
+        problems.append(Problem(owner, f"{path}.examples", f"has {len(signal.examples)}, needs {MIN_SIGNAL_EXAMPLES}"))
+    elif all(any(contains_cue(normalize(e), c) for c in signal.cues) for e in signal.examples):
+        problems.append(Problem(owner, f"{path}.examples", "at least one must be in plain words, using no cue"))
+    return problems
+
+
+def framework_problems(framework: Framework) -> list[Problem]:
+    """Return generic signals and red flags that lack meanings or examples."""
+    problems: list[Problem] = []
+    for i, step in enumerate(framework.steps):
+        for j, signal in enumerate(step.signals):
+            problems += _signal_meaning_problems("framework", f"steps[{i}].signals[{j}]", signal)
+        for j, flag in enumerate(step.red_flags):
+            if len(flag.examples) < MIN_FLAG_EXAMPLES:
+                where = f"steps[{i}].red_flags[{j}].examples"
+                problems.append(Problem("framework", where, f"has {len(flag.examples)}, needs {MIN_FLAG_EXAMPLES}"))
+    return problems
+
+
+def meaning_problems(case: Case) -> list[Problem]:
+    """Return signals, red flags and facts that lack what the semantic judge recognises them by."""
+    problems: list[Problem] = []
+    for path, signal in _all_signals(case):
+        problems += _signal_meaning_problems(case.id, path, signal)
+    for step_id in STEP_IDS:
+        for j, flag in enumerate(case.steps[step_id].red_flags):
+            if len(flag.examples) < MIN_FLAG_EXAMPLES:
+                where = f"steps.{step_id}.red_flags[{j}].examples"
+                problems.append(Problem(case.id, where, f"has {len(flag.examples)}, needs {MIN_FLAG_EXAMPLES}"))
+    low, high = FACT_QUESTIONS
+    for i, fact in enumerate(case.facts):
+        if not low <= len(fact.questions) <= high:
+            problems.append(
+                Problem(case.id, f"facts[{i}].questions", f"has {len(fact.questions)}, needs {low} to {high}")
+            )
+    return problems
+
+
+def near_duplicate_examples(case: Case, embed: Callable[[list[str]], Vectors]) -> list[Problem]:
+    """Return examples nearly identical in meaning (cosine) to an example of another signal of the step."""
+    problems: list[Problem] = []
+    groups = [(f"steps.{s}", case.steps[s].signals) for s in STEP_IDS]
+    groups += [(f"curveballs.{c.id}", [*case.steps[c.step].signals, *c.signals]) for c in case.curveballs]
+    for where, signals in groups:
+        owned = [(s.id, k, e) for s in signals for k, e in enumerate(s.examples)]
+        if not owned:
+            continue
+        vectors = embed([e for _, _, e in owned])
+        sims = vectors @ vectors.T
+        for a, (sig_a, k, _) in enumerate(owned):
+            for b in range(a + 1, len(owned)):
+                sig_b = owned[b][0]
+                if sig_a != sig_b and sims[a, b] >= NEAR_DUPLICATE_COSINE:
+                    path = f"{where}.signals.{sig_a}.examples[{k}]"
+                    message = f"near-duplicate of {sig_b}'s example {owned[b][1]} (cosine {sims[a, b]:.2f})"
+                    problems.append(Problem(case.id, path, message))
     return problems
 
 
@@ -169,5 +240,5 @@ def duplicate_problems(cases: list[Case]) -> list[Problem]:
 
 
 def case_problems(case: Case) -> list[Problem]:
-    """Return every single-case problem: completeness and leaks."""
-    return completeness_problems(case) + leak_problems(case) + probe_problems(case)
+    """Return every single-case problem that needs no model: completeness, meanings and leaks."""
+    return completeness_problems(case) + meaning_problems(case) + leak_problems(case) + probe_problems(case)

@@ -44,6 +44,16 @@ class Signal(_Strict):
     stronger_answer: str = Field(
         min_length=20, description="What a strong answer adds; shown when the signal is missed."
     )
+    meaning: str = Field(
+        default="", description="One sentence saying what the signal means as an idea, not which words show it."
+    )
+    examples: list[str] = Field(
+        default_factory=list,
+        description=(
+            "How real candidates would say it, each with its reason; at least one in plain words"
+            " with none of the cues. The semantic judge compares candidate sentences with these."
+        ),
+    )
 
     @field_validator("cues")
     @classmethod
@@ -59,8 +69,19 @@ class RedFlag(_Strict):
 
     id: str = Slug
     title: str = Field(min_length=5)
-    cues: list[str] = Field(min_length=1, description="Phrases that show the red flag.")
+    cues: list[str] = Field(default_factory=list, description="Phrases that show the red flag.")
     why: str = Field(min_length=10, description="Why it is a problem; shown in the debrief.")
+    examples: list[str] = Field(default_factory=list, description="Sentences a candidate making the mistake says.")
+    contradicts: str | None = Field(
+        default=None,
+        description="Set on flags derived from a hidden fact: raised when a candidate asserts what it contradicts.",
+    )
+
+    @model_validator(mode="after")
+    def _recognisable(self) -> RedFlag:
+        if not self.cues and not self.examples and self.contradicts is None:
+            raise ValueError("a red flag needs cues or examples to be recognised")
+        return self
 
 
 class FrameworkStep(_Strict):
@@ -116,6 +137,13 @@ class Fact(_Strict):
     easily_missed: bool = Field(
         default=False,
         description="A fact a careless candidate will not think to ask about (label delay, a legal rule).",
+    )
+    questions: list[str] = Field(
+        default_factory=list, description="Example questions that should reveal the fact (2-3), matched by meaning."
+    )
+    wrong_assumptions: list[str] = Field(
+        default_factory=list,
+        description="What a candidate who never asked might assert that this fact contradicts; raises a red flag.",
     )
 
 

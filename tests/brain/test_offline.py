@@ -42,8 +42,8 @@ def test_reasoning_is_covered_vocabulary_is_partial(kb: KnowledgeBase) -> None:
     reasoned = brain.judge(rubric, [(1, "I would downsample negatives because clicks are only 0.8% of impressions.")])
     listed = brain.judge(rubric, [(1, "Downsampling, feature crosses, point in time features, bot traffic.")])
     assert reasoned.status("negative-downsampling") == "covered"
-    assert listed.status("negative-downsampling") == "partial"
     assert {j.status for j in listed.signals} <= {"partial", "missing"}
+    assert sum(j.status == "partial" for j in listed.signals) == 1  # one sentence credits one signal
 
 
 def test_quotes_are_verbatim_sentences(kb: KnowledgeBase) -> None:
@@ -102,10 +102,10 @@ def test_injected_sentences_earn_nothing(kb: KnowledgeBase) -> None:
     ],
 )
 def test_question_detection(text: str, question: bool) -> None:
-    from interviewer.brain.offline import _is_question
+    from interviewer.brain.rules import is_question
     from interviewer.text import sentences
 
-    assert _is_question(sentences(text)[0]) is question
+    assert is_question(sentences(text)[0]) is question
 
 
 def test_negation_is_local_to_the_cue(kb: KnowledgeBase) -> None:

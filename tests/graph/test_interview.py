@@ -175,12 +175,13 @@ def test_session_survives_a_restart(kb: KnowledgeBase, tmp_path: Path) -> None:
 
 class FlakyBrain(OfflineBrain):
     def __init__(self) -> None:
+        super().__init__()
         self.fail = False
 
-    def classify(self, message, *, step_vocabulary):  # type: ignore[no-untyped-def]
+    def classify(self, message, *, step_vocabulary, topic_texts=()):  # type: ignore[no-untyped-def]
         if self.fail:
             raise RuntimeError("brain crashed")
-        return super().classify(message, step_vocabulary=step_vocabulary)
+        return super().classify(message, step_vocabulary=step_vocabulary, topic_texts=topic_texts)
 
 
 def test_a_crash_never_loses_the_answer(kb: KnowledgeBase, tmp_path: Path) -> None:
@@ -208,7 +209,8 @@ class FakeRetriever:
         from interviewer.index import Entry
 
         self.calls.append((text, case_id, step))
-        return [Entry("ad-ctr:data:accidental-clicks", "", "ad-ctr", "data", "signal", "src")]
+        entry = Entry("ad-ctr:data:accidental-clicks", "", "ad-ctr", "data", "signal", "src", owner="accidental-clicks")
+        return [entry]
 
 
 def test_hint_steers_to_the_closest_uncovered_signal(kb: KnowledgeBase) -> None:
@@ -226,10 +228,10 @@ def test_hint_steers_to_the_closest_uncovered_signal(kb: KnowledgeBase) -> None:
 
 
 def test_real_index_is_built_on_first_use(kb: KnowledgeBase, tmp_path: Path) -> None:
-    from interviewer.embedding import HashingEmbedding
+    from interviewer.embedding import MiniLMEmbedding
     from interviewer.index import KnowledgeIndex, LazyRetriever
 
-    retriever = LazyRetriever(KnowledgeIndex(tmp_path / "chroma", HashingEmbedding()), kb)
+    retriever = LazyRetriever(KnowledgeIndex(tmp_path / "chroma", MiniLMEmbedding()), kb)
     service = InterviewService(
         kb, OfflineBrain(), load_phrases(REPO_ROOT / "prompts"), clock=FakeClock(), retriever=retriever
     )

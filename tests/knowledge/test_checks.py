@@ -8,7 +8,10 @@ from interviewer.knowledge.checks import (
     case_problems,
     completeness_problems,
     duplicate_problems,
+    framework_problems,
     leak_problems,
+    meaning_problems,
+    near_duplicate_examples,
 )
 from interviewer.knowledge.loader import KnowledgeBase
 from interviewer.knowledge.models import Case
@@ -18,7 +21,37 @@ from interviewer.steps import STEP_IDS
 def test_every_case_passes_every_check(kb: KnowledgeBase) -> None:
     problems = [str(p) for case in kb.cases.values() for p in case_problems(case)]
     problems += [str(p) for p in duplicate_problems(list(kb.cases.values()))]
+    problems += [str(p) for p in framework_problems(kb.framework)]
     assert problems == []
+
+
+def test_no_example_is_a_near_duplicate_of_another_signals(kb: KnowledgeBase) -> None:
+    from interviewer.semantic.encoder import get_encoder
+
+    encode = get_encoder().encode
+    assert [str(p) for case in kb.cases.values() for p in near_duplicate_examples(case, encode)] == []
+
+
+def test_meanings_examples_and_questions_are_required(kb: KnowledgeBase) -> None:
+    case = kb.case("ad-ctr")
+    bare = _mutated(case, {"steps.data.signals.0.examples": ["only one"], "facts.0.questions": []})
+    found = {p.field for p in meaning_problems(bare)}
+    assert "steps.data.signals[0].examples" in found
+    assert "facts[0].questions" in found
+    signal = case.steps["data"].signals[0]
+    cued = _mutated(case, {"steps.data.signals.0.examples": [f"We would use {cue} here." for cue in signal.cues[:3]]})
+    assert any("plain words" in p.message for p in meaning_problems(cued))
+
+
+def test_a_near_duplicate_example_is_named_with_both_signals(kb: KnowledgeBase) -> None:
+    from interviewer.semantic.encoder import get_encoder
+
+    case = kb.case("ad-ctr")
+    other = case.steps["data"].signals[1]
+    mine = case.steps["data"].signals[0].examples
+    copied = _mutated(case, {"steps.data.signals.0.examples": [other.examples[0], *mine[1:]]})
+    found = near_duplicate_examples(copied, get_encoder().encode)
+    assert any(p.field.startswith("steps.data.signals.") and other.id in p.message for p in found)
 
 
 def test_minimums_hold_for_every_case(kb: KnowledgeBase) -> None:

@@ -183,11 +183,13 @@ class FlakyBrain(OfflineBrain):
         super().__init__()
         self.failed = False
 
-    def classify(self, message: str, *, step_vocabulary: Sequence[str]) -> MessageKind:
+    def classify(
+        self, message: str, *, step_vocabulary: Sequence[str], topic_texts: Sequence[str] = ()
+    ) -> MessageKind:
         if not self.failed:
             self.failed = True
             raise TimeoutError("the model did not answer")
-        return super().classify(message, step_vocabulary=step_vocabulary)
+        return super().classify(message, step_vocabulary=step_vocabulary, topic_texts=topic_texts)
 
 
 def test_a_failed_turn_keeps_the_message_and_retries(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,1 @@
+"""Meaning: the packaged sentence encoder and the judgments made with it."""
