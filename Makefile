@@ -38,9 +38,11 @@ bench: $(STAMP)
 	$(BIN)/python evals/bench_offline.py
 
 eval-quick: $(STAMP)
+	$(BIN)/interviewer index
 	$(BIN)/interviewer eval --suite quick --out .data/eval-quick
 
 eval-full: $(STAMP)
+	$(BIN)/interviewer index
 	$(BIN)/interviewer eval --suite full --out .data/eval-full
 
 bench-tokens: $(STAMP)

@@ -55,3 +55,17 @@ def built_index(kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> 
     path = tmp_path_factory.mktemp("index") / "chroma"
     KnowledgeIndex(path, MiniLMEmbedding()).ensure(kb)
     return path
+
+
+@pytest.fixture(scope="session")
+def built_data(kb: KnowledgeBase, built_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder as `interviewer index` (and so `make run`) leaves it: the index and the judge vectors."""
+    import shutil
+
+    from interviewer.semantic.encoder import get_encoder
+    from interviewer.semantic.precompute import FILE_NAME, save_vectors
+
+    data = tmp_path_factory.mktemp("data")
+    shutil.copytree(built_index, data / "chroma")
+    save_vectors(data / FILE_NAME, get_encoder(), kb)
+    return data

@@ -134,17 +134,23 @@ class OfflineBrain:
                     )
                 )
         words = sum(len(u.norm.split()) for u in units)
+        wrong = contradictions(self.encoder, self.thresholds, rubric.red_flags, rubric.facts, units)
+        # A wrong assumption earns nothing, even for the signal it is about ("I'll assume clicks are instant").
+        assumed = {(f.turn, f.quote) for f in wrong}
+        credited = [u for u in units if (u.turn, u.text) not in assumed]
         signals = credit_signals(
             self.encoder,
             self.thresholds,
             rubric.signals,
             rubric.red_flags,
-            units,
+            credited,
             rubric.questions_count_as_evidence,
         )
-        return StepJudgment(signals, self._flags(rubric, units), tuple(ignored), words)
+        return StepJudgment(signals, self._flags(rubric, units, wrong), tuple(ignored), words)
 
-    def _flags(self, rubric: StepRubric, units: Sequence[Unit]) -> tuple[RedFlagJudgment, ...]:
+    def _flags(
+        self, rubric: StepRubric, units: Sequence[Unit], wrong: Sequence[RedFlagJudgment]
+    ) -> tuple[RedFlagJudgment, ...]:
         lexical = [
             RedFlagJudgment(flag.id, u.text, u.turn)
             for flag in rubric.red_flags
@@ -155,7 +161,7 @@ class OfflineBrain:
         found = [
             *lexical,
             *semantic_flags(self.encoder, self.thresholds, rubric.red_flags, units),
-            *contradictions(self.encoder, self.thresholds, rubric.red_flags, rubric.facts, units),
+            *wrong,
         ]
         return _first_per_flag(found)
 

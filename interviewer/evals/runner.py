@@ -263,6 +263,11 @@ def grader_summary(
             detail["per_step"].setdefault(split, {})[step] = _agreement(
                 [r["label"] for r in in_step], [r["grader"] for r in in_step]
             )
+    for split in ("tune", "heldout"):
+        for metric in ("spearman", "qwk"):
+            ours, length = summary.get(f"grader.{split}.{metric}"), summary.get(f"baseline_length.{split}.{metric}")
+            if ours is not None and length is not None:
+                summary[f"grader.{split}.{metric}_over_length"] = round(ours - length, 3)
     summary["consistency.max_spread"] = round(max(spreads), 3) if spreads else None
     summary["grader.transcripts"] = float(len(transcripts))
     return summary, detail

@@ -18,9 +18,9 @@ from interviewer.text import contains_cue, normalize
 MAX_FACTS_PER_MESSAGE = 2
 CLAUSE_MIN_WORDS = 3
 _CLAUSE = re.compile(
-    r",\s*(?:and|or|but|plus)?\s*(?=(?:how|what|when|where|which|who|why|is|are|do|does|did|can|could|should|"
-    r"will|would|any|roughly|and)\b)|\s+(?:and|or)\s+(?=(?:how|what|when|where|which|who|why|is|are|do|does|can|"
-    r"could|should|will|would)\b)",
+    r",\s*(?:and|or|but|plus)\s+|,\s*(?=(?:how|what|when|where|which|who|why|is|are|was|were|do|does|did|can|could|"
+    r"should|will|would|have|has|any|roughly)\b)|\s+(?:and|or)\s+(?=(?:how|what|when|where|which|who|why|is|are|"
+    r"was|were|do|does|did|can|could|should|will|would|have|has)\b)",
     re.IGNORECASE,
 )
 
@@ -30,6 +30,17 @@ def clauses(question: str) -> list[str]:
     parts = [p.strip(" ,?") for p in _CLAUSE.split(question) if p and p.strip(" ,?")]
     kept = [p for p in parts if len(p.split()) >= CLAUSE_MIN_WORDS]
     return kept if len(kept) > 1 else [question]
+
+
+_AND_THAT = re.compile(
+    r",?\s+and that\s+|,\s+and\s+(?=(?:i|we|the|every|all|there|it|they|no|nobody)\b)", re.IGNORECASE
+)
+
+
+def assertions(statement: str) -> list[str]:
+    """Split a statement that assumes several things ("I'll assume X, and that Y") into its parts."""
+    parts = [p.strip(" ,.") for p in _AND_THAT.split(statement) if p.strip(" ,.")]
+    return parts if len(parts) > 1 else []
 
 
 def fact_texts(fact: Fact) -> list[str]:
@@ -45,7 +56,8 @@ def facts_asked(
     A question may also reveal a second fact almost as close as its best; a message reveals at most
     :data:`MAX_FACTS_PER_MESSAGE`, and a list of keywords reveals nothing.
     """
-    asked = [part for q in questions if not is_keyword_list(q) for part in clauses(q)]
+    # Each question is matched whole and by its parts, so "how many ..., and how fast ...?" finds both facts.
+    asked = list(dict.fromkeys(part for q in questions if not is_keyword_list(q) for part in [q, *clauses(q)]))
     if not asked or not facts:
         return []
     sims = similarity_to(encoder, asked, [fact_texts(f) for f in facts])
@@ -92,7 +104,7 @@ def contradictions(
             same_polarity = [e for e in flag.examples if is_negated(normalize(e)) == unit.negated]
             if not same_polarity:
                 continue
-            wrong = float(similarity_to(encoder, [unit.text], [same_polarity])[0, 0])
+            wrong = float(similarity_to(encoder, [unit.text, *assertions(unit.text)], [same_polarity]).max())
             if wrong >= thresholds.contradiction and wrong > float(right[r, k]):
                 rows.append((wrong, r))
         if rows:

@@ -23,7 +23,7 @@ class SemanticThresholds(BaseModel):
     covered: float = Field(0.60, description="This close, with a reason in the sentence, it is covered.")
     red_flag: float = Field(0.72, description="This close to a red flag's example raises the flag.")
     on_topic: float = Field(0.30, description="A message this close to any rubric text of the case is on topic.")
-    fact: float = Field(0.52, description="A question this close to a fact's questions, topic or content reveals it.")
+    fact: float = Field(0.50, description="A question this close to a fact's questions, topic or content reveals it.")
     fact_margin: float = Field(0.0, description="A second fact is revealed only this close to the best one.")
     fact_unlock_bonus: float = Field(0.15, description="Added to a fact whose unlock phrase the question contains.")
     contradiction: float = Field(

@@ -82,8 +82,9 @@ def _healthy(url: str) -> bool:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    """Run the app with `streamlit run` on a free loopback port and a temporary data folder."""
+def server(tmp_path: Path, built_data: Path) -> Iterator[str]:
+    """Run the app with `streamlit run` on a free loopback port, on a data folder as `make run` prepares it."""
+    shutil.copytree(built_data, tmp_path / "data")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "streamlit.log"
@@ -229,7 +230,7 @@ def test_short_interview_in_a_real_browser(browser: Any, server: str) -> None:
 
     ARTIFACTS.mkdir(exist_ok=True)
     browser.get(server)
-    _click(browser, "Start the interview", timeout=120)  # the first visit loads the service and builds the index
+    _click(browser, "Start the interview", timeout=120)  # the first visit loads the service
     _wait(lambda: browser.find_element(By.CSS_SELECTOR, TEXTAREA), what="the interview page")
     assert "session=" in browser.current_url
     _settle(browser)
