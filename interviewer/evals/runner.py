@@ -214,6 +214,17 @@ def _agreement(labels: list[int], predicted: list[int]) -> dict[str, float | Non
     }
 
 
+def _margins_over_length(summary: dict[str, float | None]) -> dict[str, float | None]:
+    """Return the grader's Spearman and QWK minus the answer-length baseline's, per split."""
+    margins: dict[str, float | None] = {}
+    for split in ("tune", "heldout"):
+        for metric in ("spearman", "qwk"):
+            ours, length = summary.get(f"grader.{split}.{metric}"), summary.get(f"baseline_length.{split}.{metric}")
+            if ours is not None and length is not None:
+                margins[f"grader.{split}.{metric}_over_length"] = round(ours - length, 3)
+    return margins
+
+
 def grader_summary(
     kb: KnowledgeBase, brain: Brain, transcripts: list[LabelledTranscript], repeats: int, progress: Progress
 ) -> tuple[dict[str, float | None], dict[str, Any]]:
@@ -263,11 +274,7 @@ def grader_summary(
             detail["per_step"].setdefault(split, {})[step] = _agreement(
                 [r["label"] for r in in_step], [r["grader"] for r in in_step]
             )
-    for split in ("tune", "heldout"):
-        for metric in ("spearman", "qwk"):
-            ours, length = summary.get(f"grader.{split}.{metric}"), summary.get(f"baseline_length.{split}.{metric}")
-            if ours is not None and length is not None:
-                summary[f"grader.{split}.{metric}_over_length"] = round(ours - length, 3)
+    summary |= _margins_over_length(summary)
     summary["consistency.max_spread"] = round(max(spreads), 3) if spreads else None
     summary["grader.transcripts"] = float(len(transcripts))
     return summary, detail
