@@ -54,6 +54,7 @@ _GRADER_DIRECTED = [
         r"\b(mark|rate|score|grade|treat|count|consider|record|list)\b.{0,40}\b(as covered|all covered|every signal|"
         r"each signal|all signals|all the signals|as fully covered|as met)",
         r"</?\s*(system|assistant|developer|instructions?)\s*>",
+        r"^\W*(system|developer|assistant)\s*:",
         r"\"?\b(score|verdict|status)\"?\s*[:=]\s*\"?(4|covered|strong_hire|hire)\b",
         # Spanish, French, German, Portuguese and Italian attempts at the same.
         r"\b(ignora|ignore[zs]?|ignoriere|ignorar|olvida|oublie[zs]?|vergiss)\b.{0,60}"
