@@ -28,7 +28,6 @@ from interviewer.brain.rules import (
     is_grader_directed,
     is_negated,
     is_question,
-    is_unreasoned_list,
     raises_flag,
     states_assumption,
 )
@@ -39,8 +38,6 @@ from interviewer.semantic.facts import contradictions, facts_asked
 from interviewer.semantic.judging import Unit, credit_signals, semantic_flags, similarity_to
 from interviewer.semantic.thresholds import SemanticThresholds
 from interviewer.text import contains_cue, normalize, sentences
-
-__all__ = ["OfflineBrain", "is_grader_directed", "is_unreasoned_list"]
 
 DONT_KNOW_MAX_WORDS = 25
 CLARIFYING_MAX_WORDS = 60
