@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UI_PORT ?= 8501
 
-.PHONY: run test lint typecheck pytest eval-quick eval-full index bench bench-tokens clean
+.PHONY: run test lint typecheck pytest eval-quick eval-full index bench bench-tokens cassettes clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,13 @@ eval-full: $(STAMP)
 
 bench-tokens: $(STAMP)
 	$(BIN)/python evals/bench_tokens.py
+
+# Re-record every LLM cassette against the project's stub server (no key, no network), then replay them.
+cassettes: $(STAMP)
+	rm -f tests/llm/cassettes/test_wire/*.yaml tests/evals/cassettes/test_llm_eval/*.yaml
+	INTERVIEWER_RECORD_STUB=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/llm/test_wire.py \
+		tests/evals/test_llm_eval.py --record-mode=all
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/llm/test_wire.py tests/evals/test_llm_eval.py
 
 clean:
 	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache

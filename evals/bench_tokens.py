@@ -1,155 +1,176 @@
-"""Benchmark the LLM brain's prompt size: our compact prompts against whole-history prompting.
+"""Benchmark the LLM brain where a user feels it: seconds to the first model word, and tokens billed.
 
-Run with ``make bench-tokens`` or ``.venv/bin/python evals/bench_tokens.py [--cases ID ...]``.
+Run with ``make bench-tokens`` or ``.venv/bin/python evals/bench_tokens.py [--cases ID ...] [--latency S]``.
 
-Scripted personas are interviewed end to end by the real graph and the LLM brain, talking
-over HTTP to the project's OpenAI-compatible stub server (``interviewer/llm/stub.py``), so
-every model call really happens; the stub answers minimally (every signal missing), which
-makes the interviewer ask every follow-up it may: an upper bound on calls.
+Scripted personas (strong, average, weak) are interviewed end to end by the real graph and the LLM
+brain, over HTTP, against the project's OpenAI-compatible stub server (``interviewer/llm/stub.py``)
+with ``--latency`` seconds (default 1) added to every call, about what a real model takes. The stub
+bills like a real server: prompt tokens count the messages *and* the structured-output schema, at
+four characters per token, and it simulates prompt caching (a shared prefix of at least 1,024
+tokens, in steps of 128). Every figure comes from the stub's own request log.
 
-Tokens are estimated at four characters per token plus four per message (the stub's
-estimator; no tokenizer is available offline). For every call we record the prompt we
-sent ("ours": the fixed system prefix, the task, the current step's rubric, and only the
-candidate text the task needs, with earlier steps summarised) and the prompt the same call
-would need if it replayed the whole interview so far instead of our selected candidate text
-("whole history"): ours − the candidate text we included + the full transcript so far.
+- **First model word of a follow-up**: seconds from sending the answer to the first piece of the
+  model's question (the acknowledgement before it is code's and comes at once).
+- **Clarifying answer**: seconds from sending a clarifying question to the whole answer.
+- **Debrief ready**: seconds from sending the last answer to the finished debrief.
+- **Whole-history baseline**: the prompt tokens of a peer design that makes one call per interviewer
+  turn, each sending the same system prompt (our stable prefix: rules, case, rubric, fact topics)
+  plus every turn so far; billed the same way (four characters per token, four per message).
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import tempfile
+import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel
-
-from interviewer.factory import make_service
+from interviewer.brain.base import Situation
+from interviewer.brain.llm import LLMBrain
+from interviewer.factory import knowledge, make_brain, make_service
 from interviewer.graph.context import FakeClock
-from interviewer.llm.client import Message, OpenAIChat, Usage
 from interviewer.llm.stub import StubServer, estimate_tokens
 from interviewer.personas import ScriptedCandidate, builtin_persona_path, load_persona
 from interviewer.settings import Settings
 
-T = TypeVar("T", bound=BaseModel)
-_CANDIDATE = re.compile(r"<candidate[^>]*>(.*?)</candidate>", re.S)
 DEFAULT_CASES = ("ad-ctr", "payment-fraud", "rag-assistant")
 PERSONAS = ("strong", "average", "weak")
+SECONDS_PER_TURN = 45
+GOALS = {"follow_up_first_word_s": 1.3, "clarifying_s": 1.3, "debrief_s": 3.0, "tokens_vs_whole": 1.0}
 
 
-def prompt_tokens(messages: Sequence[Message]) -> int:
-    """Estimate a prompt's tokens the way the stub server does."""
-    return sum(estimate_tokens(m["content"]) + 4 for m in messages)
-
-
-class CountingChat:
-    """Wraps a ChatModel and records, per call, our prompt size and the whole-history one."""
-
-    def __init__(self, inner: OpenAIChat) -> None:
-        """Wrap a chat model."""
-        self.inner = inner
-        self.history = ""
-        """The whole transcript so far, as the bench last saw it."""
-        self.ours: list[int] = []
-        self.whole: list[int] = []
-        self.kinds: Counter[str] = Counter()
-
-    def _record(self, kind: str, messages: Sequence[Message]) -> None:
-        ours = prompt_tokens(messages)
-        included = sum(estimate_tokens(m) for msg in messages for m in _CANDIDATE.findall(msg["content"]))
-        self.ours.append(ours)
-        self.whole.append(ours - included + estimate_tokens(self.history))
-        self.kinds[kind] += 1
-
-    def structured(self, messages: Sequence[Message], schema: type[T], *, model: str) -> T:
-        """Record and forward a structured call."""
-        self._record(schema.__name__, messages)
-        return self.inner.structured(messages, schema, model=model)
-
-    def stream(self, messages: Sequence[Message], *, model: str) -> Iterator[str]:
-        """Record and forward a streamed call."""
-        self._record("follow-up", messages)
-        return self.inner.stream(messages, model=model)
-
-    def take_usage(self) -> Usage:
-        """Forward the usage of the wrapped model."""
-        return self.inner.take_usage()
-
-
-def run(case_id: str, persona_name: str, stub: StubServer, data_dir: Path) -> dict[str, Any]:
-    """Interview one persona and return its token figures."""
-    settings = Settings(
+def _settings(stub: StubServer, data_dir: Path) -> Settings:
+    return Settings(
         _env_file=None,  # type: ignore[call-arg]
         provider="openai",
         OPENAI_BASE_URL=stub.url,
         data_dir=data_dir,
-        llm_check=False,
+        interviewer_model="stub",
+        grader_model="stub",
     )
-    from interviewer.factory import make_brain, make_chat
 
-    chat = CountingChat(make_chat(settings))
-    service = make_service(settings, persistent=False, clock=FakeClock(), brain=make_brain(settings, chat=chat))
+
+def whole_history_tokens(prefix: str, turns: list[Any]) -> tuple[int, int]:
+    """Return (calls, prompt tokens) of one call per interviewer turn sending the prefix and all turns so far."""
+    calls = tokens = 0
+    history = 0
+    for turn in turns:
+        if turn.role == "interviewer" and turn.kind != "notice":
+            calls += 1
+            tokens += estimate_tokens(prefix) + 4 + history
+        history += estimate_tokens(turn.content) + 4
+    return calls, tokens
+
+
+def run(case_id: str, persona_name: str, stub: StubServer, data_dir: Path) -> dict[str, Any]:
+    """Interview one persona; return its timings and token figures from the stub's log."""
+    settings = _settings(stub, data_dir)
+    brain = make_brain(settings)
+    assert isinstance(brain, LLMBrain)
+    service = make_service(settings, persistent=False, clock=FakeClock(), brain=brain)
     candidate = ScriptedCandidate(load_persona(builtin_persona_path(settings.personas_dir, case_id, persona_name)))
+    first_log = len(stub.log)
     view = service.start(case_id, "senior")
+    first_words: list[float] = []
+    clarifying: list[float] = []
+    per_turn: list[float] = []
+    last = 0.0
     while not view.done:
         message = candidate.reply(view)
-        chat.history = "\n".join(f"{t.role}: {t.content}" for t in view.turns) + f"\ncandidate: {message}"
-        service.clock.advance(45)  # type: ignore[attr-defined]
-        view = service.send(view.session_id, message)
+        service.clock.advance(SECONDS_PER_TURN)  # type: ignore[attr-defined]
+        started = time.perf_counter()
+        stamps = [time.perf_counter() - started for _ in service.stream(view.session_id, message)]
+        last = time.perf_counter() - started
+        per_turn.append(last)
+        view = service.state(view.session_id)
+        reply = view.turns[-1]
+        if reply.kind == "follow_up" and len(stamps) > 1:
+            first_words.append(stamps[1])  # stamps[0] is the acknowledgement, code's own text
+        elif reply.kind == "fact":
+            clarifying.append(last)
+    log = stub.log[first_log:]
+    prefix = brain.book.prefix(Situation(case=knowledge(settings.knowledge_dir).cases[case_id]))
+    whole_calls, whole = whole_history_tokens(prefix, view.turns)
     assert view.debrief is not None
     usage = view.debrief.metadata["usage"]
     assert isinstance(usage, dict)
     return {
         "case": case_id,
         "persona": persona_name,
-        "turns": sum(1 for t in view.turns if t.role == "candidate"),
-        "calls": len(chat.ours),
-        "ours": sum(chat.ours),
-        "whole": sum(chat.whole),
-        "reported_prompt_tokens": usage["prompt_tokens"],
-        "completion_tokens": usage["completion_tokens"],
-        "kinds": dict(chat.kinds),
+        "turns": len(per_turn),
+        "calls": len(log),
+        "kinds": Counter("stream" if e["stream"] else "structured" for e in log),
+        "billed": sum(e["prompt_tokens"] for e in log),
+        "cached": sum(e["cached_tokens"] for e in log),
+        "reported": usage.get("prompt_tokens", 0),
+        "whole_calls": whole_calls,
+        "whole": whole,
+        "first_words": first_words,
+        "clarifying": clarifying,
+        "debrief_s": last,
+        "per_turn": per_turn,
     }
 
 
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
 def main() -> None:
-    """Run the benchmark and print a Markdown table."""
+    """Run the benchmark and print Markdown tables."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", nargs="*", default=list(DEFAULT_CASES), help="Case ids to interview.")
+    parser.add_argument("--latency", type=float, default=1.0, help="Seconds the stub waits before each answer.")
     args = parser.parse_args()
     rows = []
-    with StubServer() as stub, tempfile.TemporaryDirectory() as tmp:
+    with StubServer(latency_s=args.latency, models=("stub",)) as stub, tempfile.TemporaryDirectory() as tmp:
         for case_id in args.cases:
             for persona in PERSONAS:
                 rows.append(run(case_id, persona, stub, Path(tmp)))
     lines = [
-        "| case | persona | candidate turns | model calls | prompt tokens, ours | whole history | ours / whole |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        f"Stub latency {args.latency:g} s per call.",
+        "",
+        "| case | persona | turns | calls | s/turn | 1st word (median) | clarifying (median) | debrief |"
+        " billed prompt tokens | cached | whole history (calls) | billed / whole |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['case']} | {r['persona']} | {r['turns']} | {r['calls']} | {r['ours']:,} | {r['whole']:,} |"
-            f" {r['ours'] / r['whole']:.2f} |"
+            f"| {r['case']} | {r['persona']} | {r['turns']} | {r['calls']} | {statistics.mean(r['per_turn']):.2f} |"
+            f" {_median(r['first_words']):.2f} | {_median(r['clarifying']):.2f} | {r['debrief_s']:.2f} |"
+            f" {r['billed']:,} | {r['cached'] / r['billed']:.0%} | {r['whole']:,} ({r['whole_calls']}) |"
+            f" {r['billed'] / r['whole']:.2f} |"
         )
-    ours, whole = sum(r["ours"] for r in rows), sum(r["whole"] for r in rows)
-    calls = sum(r["calls"] for r in rows)
-    lines.append(f"| **all** | | | {calls} | **{ours:,}** | **{whole:,}** | **{ours / whole:.2f}** |")
-    per_interview = statistics.median(r["ours"] for r in rows)
+    billed, whole, cached = (sum(r[k] for r in rows) for k in ("billed", "whole", "cached"))
+    figures = {
+        "follow_up_first_word_s": _median([x for r in rows for x in r["first_words"]]),
+        "clarifying_s": _median([x for r in rows for x in r["clarifying"]]),
+        "debrief_s": _median([r["debrief_s"] for r in rows]),
+        "tokens_vs_whole": billed / whole,
+    }
     kinds: Counter[str] = Counter()
     for r in rows:
         kinds.update(r["kinds"])
-    assert all(r["reported_prompt_tokens"] == r["ours"] for r in rows), "debrief usage disagrees with the calls made"
     lines += [
+        f"| **all** | | {sum(r['turns'] for r in rows)} | {sum(r['calls'] for r in rows)} |"
+        f" {statistics.mean(x for r in rows for x in r['per_turn']):.2f} | | | |"
+        f" **{billed:,}** | {cached / billed:.0%} |"
+        f" **{whole:,}** | **{billed / whole:.2f}** |",
         "",
-        f"Median prompt tokens per interview (ours): {per_interview:,.0f}; whole history would need"
-        f" {statistics.median(r['whole'] for r in rows):,.0f}. Saving: {1 - ours / whole:.0%}.",
+        "| figure | measured | goal |",
+        "|---|---:|---:|",
+        *(f"| {name} | {value:.2f} | ≤ {GOALS[name]:g} |" for name, value in figures.items()),
+        "",
         "Calls by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())),
-        "The debrief's own usage record matched the calls counted here on every interview.",
+        f"Debrief ready after the last answer, worst interview: {max(r['debrief_s'] for r in rows):.2f} s.",
     ]
+    if any(r["reported"] != r["billed"] for r in rows):
+        lines.append("Note: the debrief's usage record differs from the stub's log on some interview.")
+    else:
+        lines.append("The debrief's own usage record matched the stub's billing on every interview.")
     print("\n".join(lines))  # noqa: T201
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 
 from interviewer import scoring
+from interviewer.brain.base import Situation
 from interviewer.brain.offline import OfflineBrain
 from interviewer.evals.datasets import load_clarifying, load_labelled
 from interviewer.evals.runner import EVALS_DIR
@@ -66,7 +67,7 @@ def tune_facts() -> None:
         for item in items:
             facts = kb.cases[item.case_id].facts
             for q in item.questions:
-                got = {f.id for f in brain.match_facts(q.text, facts)}
+                got = {f.id for f in brain.match_facts(q.text, facts, Situation()).value}
                 expect = set(q.expect)
                 asked += len(expect)
                 hit += len(expect & got)

@@ -292,11 +292,21 @@ def index(
 @app.command("stub-server")
 def stub_server(
     port: int = typer.Option(8765, "--port", help="Loopback port to listen on."),
+    latency: float = typer.Option(0.0, "--latency", min=0.0, help="Seconds every chat call waits before answering."),
     fault: list[str] = typer.Option([], "--fault", help=FAULT_HELP),
+    always: str | None = typer.Option(
+        None, "--always", help=f"Play one fault on every request: {', '.join(FAULTS)}.", metavar="FAULT"
+    ),
+    model: list[str] = typer.Option([], "--model", help="A model the stub lists (repeatable; default: stub)."),
 ) -> None:
     """Serve a minimal OpenAI-compatible stub on 127.0.0.1, for demos and fault drills (Ctrl-C stops it)."""
-    server = StubServer(port=port)
-    server.fail_next(*fault)
+    server = StubServer(port=port, latency_s=latency, models=tuple(model) or ("stub",))
+    try:
+        server.fail_next(*fault)
+        server.always(always)
+    except ValueError as error:
+        server.stop()
+        raise typer.BadParameter(str(error)) from None
     typer.echo(f"OpenAI-compatible stub at {server.url}; try OPENAI_BASE_URL={server.url} INTERVIEWER_PROVIDER=openai")
     server.start()
     try:

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from interviewer.brain.base import Brain
-from interviewer.brain.fallback import FallbackBrain
-from interviewer.brain.llm import LLMBrain
 from interviewer.brain.offline import OfflineBrain
 from interviewer.embedding import make_embedding
+from interviewer.graph.background import Background
 from interviewer.graph.context import Clock
 from interviewer.index import KnowledgeIndex, LazyRetriever
 from interviewer.knowledge.loader import KnowledgeBase, load_knowledge
-from interviewer.llm.client import ChatModel, OpenAIChat, RetryPolicy
 from interviewer.prompts import load_llm_prompts, load_phrases
 from interviewer.semantic.precompute import FILE_NAME, load_vectors
 from interviewer.sessions import InterviewService, SessionStore
 from interviewer.settings import Settings
+
+if TYPE_CHECKING:  # the LLM brain and the openai client are imported only when a model is used
+    from interviewer.llm.client import ChatModel, OpenAIChat
 
 
 @lru_cache(maxsize=4)
@@ -28,6 +30,8 @@ def knowledge(root: Path) -> KnowledgeBase:
 
 def make_chat(settings: Settings) -> OpenAIChat:
     """Return the OpenAI-compatible chat client the settings describe (LLMConfigError if unusable)."""
+    from interviewer.llm.client import OpenAIChat, RetryPolicy
+
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     return OpenAIChat.from_settings(
         api_key=key,
@@ -35,6 +39,7 @@ def make_chat(settings: Settings) -> OpenAIChat:
         timeout_s=settings.llm_timeout_s,
         structured_mode=settings.structured_output,
         retry=RetryPolicy(attempts=settings.llm_attempts),
+        max_output_tokens=settings.llm_max_output_tokens,
     )
 
 
@@ -57,22 +62,25 @@ def make_brain(settings: Settings, chat: ChatModel | None = None) -> Brain:
     """Return the brain the settings ask for; the LLM brain falls back to the offline brain."""
     if settings.provider == "offline":
         return offline_brain(settings)
+    from interviewer.brain.llm import LLMBrain
+
     if chat is None:
         client = make_chat(settings)
         if settings.llm_check:
-            client.check()
+            client.check(models=[settings.interviewer_model, settings.grader_model])
         chat = client
     name = f"openai:{settings.interviewer_model}"
     if settings.grader_model != settings.interviewer_model:
         name += f" (grader {settings.grader_model})"
-    primary = LLMBrain(
+    return LLMBrain(
         chat,
         load_llm_prompts(settings.prompts_dir),
+        knowledge(settings.knowledge_dir),
+        reader=offline_brain(settings),
         interviewer_model=settings.interviewer_model,
         grader_model=settings.grader_model,
         name=name,
     )
-    return FallbackBrain(primary, offline_brain(settings), cooldown_s=settings.llm_cooldown_s)
 
 
 def make_service(
@@ -85,12 +93,14 @@ def make_service(
 ) -> InterviewService:
     """Return the session service; persistent services checkpoint to the data folder."""
     kb = knowledge(settings.knowledge_dir)
+    brain = brain or make_brain(settings)
+    uses_model = brain.reader is not brain
     retriever = LazyRetriever(KnowledgeIndex(settings.index_dir, make_embedding(settings)), kb) if persistent else None
     checkpointer = InterviewService.sqlite_checkpointer(settings.sessions_db) if persistent else None
     store = SessionStore(settings.sessions_db) if persistent else None
     return InterviewService(
         kb,
-        brain or make_brain(settings),
+        brain,
         load_phrases(settings.prompts_dir),
         checkpointer=checkpointer,
         store=store,
@@ -101,4 +111,8 @@ def make_service(
         curveballs=settings.curveballs,
         time_budgets=time_budgets,
         retriever=retriever,
+        turn_deadline_s=settings.llm_turn_deadline_s if uses_model else None,
+        cooldown_s=settings.llm_cooldown_s,
+        cooldown_max_s=settings.llm_cooldown_max_s,
+        background=Background() if uses_model else None,
     )

@@ -1,11 +1,21 @@
-"""Grade a transcript: judge every step with a brain, score with the plain scoring functions."""
+"""Grade a transcript: judge every step with a brain through the judging pipeline, then score it.
+
+Steps are judged independently, so a model grader grades them in parallel; the interview graph keeps
+each step's judgment under a key naming what was judged, and regrades only the steps that changed.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import hashlib
+import json
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from typing import Any
 
-from interviewer.brain.base import Brain, StepJudgment
+from interviewer.brain.base import Brain, Outcome, RedFlagJudgment, SignalJudgment, Situation, StepJudgment
 from interviewer.debrief import Debrief, Evidence, Missed, Overall, RedFlagHit, StepResult
+from interviewer.honesty import judge
 from interviewer.knowledge.loader import KnowledgeBase
 from interviewer.knowledge.models import Case
 from interviewer.rubric import StepRubric, step_rubric
@@ -17,7 +27,7 @@ from interviewer.scoring import (
     recommendation,
     step_score,
 )
-from interviewer.steps import STEP_IDS
+from interviewer.steps import STEP_IDS, StepId
 from interviewer.transcript import Transcript
 
 MAX_HIGHLIGHTS = 3
@@ -47,23 +57,6 @@ def revealed_facts(transcript: Transcript, case: Case | None) -> list[str]:
     ids = {f for t in told for f in t.facts}
     ids |= {f.id for f in case.facts if any(f.content in t.content for t in told)}
     return sorted(ids)
-
-
-def verified(judgment: StepJudgment, transcript: Transcript) -> StepJudgment:
-    """Drop any quote that is not verbatim in the candidate turn it cites; its credit goes too."""
-
-    def ok(quote: str | None, turn: int | None) -> bool:
-        if quote is None or turn is None or not 0 <= turn < len(transcript.turns):
-            return False
-        cited = transcript.turns[turn]
-        return cited.role == "candidate" and quote in cited.content
-
-    signals = tuple(
-        j if j.status == "missing" or ok(j.quote, j.turn) else replace(j, status="missing", quote=None, turn=None)
-        for j in judgment.signals
-    )
-    flags = tuple(f for f in judgment.red_flags if ok(f.quote, f.turn))
-    return replace(judgment, signals=signals, red_flags=flags)
 
 
 def step_result(rubric: StepRubric, judgment: StepJudgment) -> StepResult:
@@ -108,20 +101,98 @@ def step_result(rubric: StepRubric, judgment: StepJudgment) -> StepResult:
     )
 
 
-def grade(kb: KnowledgeBase, brain: Brain, transcript: Transcript) -> Debrief:
-    """Score a whole transcript into a debrief."""
+@dataclass(frozen=True)
+class StepPlan:
+    """One step of a transcript to judge: its rubric, its judged turns, and a key naming both."""
+
+    rubric: StepRubric
+    turns: tuple[tuple[int, str], ...]
+    situation: Situation
+
+    @property
+    def key(self) -> str:
+        """Return a digest of what is judged: a stored judgment with this key needs no regrading."""
+        rubric = self.rubric
+        content = [rubric.step, [s.id for s in rubric.signals], [f.id for f in rubric.red_flags], list(self.turns)]
+        return hashlib.sha256(json.dumps(content).encode()).hexdigest()[:24]
+
+
+def situation_of(transcript: Transcript, case: Case | None, step: StepId, title: str) -> Situation:
+    """Return what a grader may know about one step of a transcript: the problem, level and questions."""
+    asked = tuple(
+        t.content
+        for t in transcript.turns
+        if t.role == "interviewer" and t.step == step and t.kind in (None, "opening", "follow_up", "hint", "curveball")
+    )
+    return Situation(
+        case=case,
+        problem=transcript.problem,
+        step=step,
+        step_title=title,
+        level=transcript.level,
+        question=asked[-1] if asked else "",
+        asked_in_step=asked,
+    )
+
+
+def plan(kb: KnowledgeBase, transcript: Transcript) -> list[StepPlan]:
+    """Return the seven steps of a transcript as what each is judged against and on."""
     case = resolve_case(kb, transcript.case_id)
     curveballs = curveballs_in(transcript, case)
     revealed = revealed_facts(transcript, case)
+    plans = []
+    for step in STEP_IDS:
+        rubric = step_rubric(kb, case, step, curveballs, revealed)
+        turns = tuple(transcript.judged_turns(step))
+        plans.append(StepPlan(rubric, turns, situation_of(transcript, case, step, rubric.title)))
+    return plans
+
+
+def grade_step(brain: Brain, step: StepPlan, situation: Situation | None = None) -> Outcome[StepJudgment]:
+    """Grade one step with a brain's grader through the judging pipeline."""
+    return judge(brain.grade, step.rubric, step.turns, situation or step.situation, brain.reader)
+
+
+def grade_all(brain: Brain, steps: Sequence[StepPlan]) -> list[Outcome[StepJudgment]]:
+    """Grade steps, in parallel when the brain calls a model (the offline brain is instant)."""
+    if brain.reader is brain or len(steps) < 2:
+        return [grade_step(brain, step) for step in steps]
+    with ThreadPoolExecutor(max_workers=len(steps)) as pool:
+        return list(pool.map(lambda step: grade_step(brain, step), steps))
+
+
+def grade(kb: KnowledgeBase, brain: Brain, transcript: Transcript) -> Debrief:
+    """Score a whole transcript into a debrief."""
+    steps = plan(kb, transcript)
+    outcomes = grade_all(brain, steps)
+    debrief = debrief_of(kb, brain.name, transcript, [o.value for o in outcomes])
+    usage: dict[str, int] = {}
+    for outcome in outcomes:
+        for key, value in outcome.usage.items():
+            usage[key] = usage.get(key, 0) + value
+    if usage:
+        debrief.metadata["usage"] = usage
+    failures = sorted({o.failure for o in outcomes if o.failure})
+    if failures:
+        debrief.metadata["notices"] = [
+            f"The grader model did not answer ({why}); the offline brain graded." for why in failures
+        ]
+    return debrief
+
+
+def debrief_of(
+    kb: KnowledgeBase, brain_name: str, transcript: Transcript, judgments: Sequence[StepJudgment]
+) -> Debrief:
+    """Score the seven steps' judgments of a transcript into a debrief."""
+    case = resolve_case(kb, transcript.case_id)
+    curveballs = curveballs_in(transcript, case)
     results: list[StepResult] = []
     weights: list[float] = []
     ignored: list[str] = []
     highlights: list[tuple[int, str]] = []
     misses: list[tuple[int, str]] = []
-    for step in STEP_IDS:
-        rubric = step_rubric(kb, case, step, curveballs, revealed)
-        turns = transcript.judged_turns(step)
-        judgment = verified(brain.judge(rubric, turns), transcript)
+    for step, judgment in zip(plan(kb, transcript), judgments, strict=True):
+        rubric = step.rubric
         result = step_result(rubric, judgment)
         results.append(result)
         weights.append(rubric.weight)
@@ -149,7 +220,22 @@ def grade(kb: KnowledgeBase, brain: Brain, transcript: Transcript) -> Debrief:
         strengths=_top(highlights),
         improvements=_top(misses),
         ignored=ignored,
-        metadata={"brain": brain.name, "curveballs": curveballs},
+        metadata={"brain": brain_name, "curveballs": curveballs},
+    )
+
+
+def dump_judgment(judgment: StepJudgment) -> dict[str, Any]:
+    """Return a step judgment as JSON-ready data, for the checkpointed state."""
+    return asdict(judgment)
+
+
+def load_judgment(data: dict[str, Any]) -> StepJudgment:
+    """Rebuild a step judgment from :func:`dump_judgment`'s data."""
+    return StepJudgment(
+        signals=tuple(SignalJudgment(**s) for s in data.get("signals", [])),
+        red_flags=tuple(RedFlagJudgment(**f) for f in data.get("red_flags", [])),
+        ignored=tuple(data.get("ignored", [])),
+        words=int(data.get("words", 0)),
     )
 
 

@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field
 
 from interviewer.brain.base import Brain
 from interviewer.debrief import Debrief
+from interviewer.graph.background import Background
 from interviewer.graph.context import Clock, Context, Retriever, SystemClock
 from interviewer.graph.graph import build_graph
 from interviewer.graph.nodes import transcript_of
@@ -181,6 +182,10 @@ class InterviewService:
         curveballs: bool = True,
         time_budgets: bool = True,
         retriever: Retriever | None = None,
+        turn_deadline_s: float | None = None,
+        cooldown_s: float = 60.0,
+        cooldown_max_s: float = 900.0,
+        background: Background | None = None,
     ) -> None:
         """Wire the service; without a checkpointer or store, everything stays in memory."""
         self.kb = kb
@@ -198,6 +203,10 @@ class InterviewService:
             max_turns_per_step=max_turns_per_step,
             time_budgets=time_budgets,
             retriever=retriever,
+            turn_deadline_s=turn_deadline_s,
+            cooldown_s=cooldown_s,
+            cooldown_max_s=cooldown_max_s,
+            background=background,
         )
         self.graph = build_graph(checkpointer or InMemorySaver())
 

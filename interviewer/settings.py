@@ -34,9 +34,18 @@ class Settings(BaseSettings):
     structured_output: Literal["auto", "json_schema", "json_object"] = Field(
         "auto", description="auto tries structured outputs and falls back to JSON mode if the server lacks them."
     )
-    llm_timeout_s: float = Field(30.0, gt=0, description="Seconds before a model call times out.")
+    llm_timeout_s: float = Field(30.0, gt=0, description="Seconds a model call may take in all (not per read).")
+    llm_turn_deadline_s: float = Field(
+        10.0,
+        gt=0,
+        description="Seconds all model calls of one candidate turn may take; then the offline brain answers.",
+    )
     llm_attempts: int = Field(3, ge=1, le=8, description="Tries per model call, the first included.")
-    llm_cooldown_s: float = Field(30.0, ge=0, description="After a failed call, seconds the offline brain answers.")
+    llm_cooldown_s: float = Field(
+        60.0, ge=0, description="After a failure, seconds this session's offline brain answers before a retry."
+    )
+    llm_cooldown_max_s: float = Field(900.0, ge=0, description="The cool-down doubles per failure in a row, to this.")
+    llm_max_output_tokens: int = Field(1024, ge=16, description="Most tokens a model may write in one answer.")
     llm_check: bool = Field(True, description="Check at start that the model server answers.")
     max_follow_ups: int = Field(2, ge=0, le=5, description="Follow-up questions per step at most.")
     max_turns_per_step: int = Field(8, ge=2, le=30, description="Candidate turns per step at most.")

@@ -126,9 +126,12 @@ def test_simulate_against_an_openai_compatible_server_runs_a_full_interview(monk
     with StubServer() as stub:
         monkeypatch.setenv("INTERVIEWER_PROVIDER", "openai")
         monkeypatch.setenv("OPENAI_BASE_URL", stub.url)
+        monkeypatch.setenv("INTERVIEWER_INTERVIEWER_MODEL", "stub")
+        monkeypatch.setenv("INTERVIEWER_GRADER_MODEL", "stub")
         result = runner.invoke(app, ["simulate", "--case", "ad-ctr", "--persona", "average", "--json"])
     assert result.exit_code == 0, result.output
     debrief = json.loads(result.output)["debrief"]
     assert len(debrief["steps"]) == 7
     assert debrief["metadata"]["brain"].startswith("openai:")
     assert debrief["metadata"]["usage"]["calls"] == len(stub.requests)
+    assert [r["model"] for r in stub.requests].count("stub") == len(stub.requests)

@@ -1,104 +1,43 @@
-"""The LLM brain: reads and grades the candidate with a language model, grounded by code.
+"""The LLM brain: grades and asks with a language model, routes with the instant offline reader.
 
-The model classifies messages, picks the hidden facts a question asks about, grades each
-signal with a quote, and phrases follow-ups. Code keeps it honest: candidate text is sent
-as delimited data with sentences addressed to the grader removed first; every quote must be
-verbatim in the turn it cites or the credit goes; an unreasoned list of buzzwords earns
-partial credit at most; and each sentence of a generated question passes the leak guard
+One model call at most sits on a turn's critical path: routing a message and picking the gap to
+probe come from the offline reader's instant judgment, a follow-up is one streamed call, and a
+clarifying question is one structured call that picks fact ids (code reveals the facts). Grading
+each step with the grader model happens off the path (in the background, and in parallel at the
+end). When a call fails, or this session's circuit breaker keeps the model off, the offline reader
+answers and the outcome says why. Every sentence of a generated question passes the leak guard
 before the candidate sees it, else the authored probe is asked instead.
 """
 
 from __future__ import annotations
 
-import hashlib
-import html
-import json
-import re
-from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Literal
+from dataclasses import replace
+from typing import TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from interviewer.brain.base import (
-    BrainReport,
     Emit,
     FollowUpRequest,
     MessageKind,
+    Outcome,
     RedFlagJudgment,
     SignalJudgment,
+    Situation,
     StepJudgment,
 )
-from interviewer.brain.guard import FACT_SHINGLE_WORDS, leaks
-from interviewer.brain.rules import is_grader_directed, is_unreasoned_list
-from interviewer.debrief import SignalStatus
+from interviewer.brain.guard import GuardedStream
+from interviewer.brain.llm_prompts import FactSelection, PromptBook, grade_schema
+from interviewer.brain.offline import OfflineBrain
+from interviewer.knowledge.loader import KnowledgeBase
 from interviewer.knowledge.models import Fact
-from interviewer.llm.client import ChatModel, LLMError, Message
+from interviewer.llm.client import ChatModel, Completion, LLMError, Message, Usage
 from interviewer.prompts import Phrases
 from interviewer.rubric import StepRubric
-from interviewer.text import sentences
 
-MAX_QUESTION_WORDS = 60
-CACHE_SIZE = 256
-
-
-class Classification(BaseModel):
-    """How the interviewer should handle a candidate message."""
-
-    kind: Literal["answer", "clarifying", "move_on", "hint", "dont_know", "off_topic"] = Field(
-        description="The kind of message."
-    )
-
-
-class FactSelection(BaseModel):
-    """Hidden facts a message asks about."""
-
-    fact_ids: list[str] = Field(description="Ids of the facts the message asks about; empty when none.")
-
-
-class SignalVerdict(BaseModel):
-    """The grade of one rubric signal."""
-
-    signal_id: str = Field(description="Id of the signal, as listed in the rubric.")
-    status: SignalStatus = Field(description="covered, partial, missing or contradicted.")
-    quote: str = Field(description="One sentence copied exactly from a candidate turn; empty when missing.")
-    turn: int = Field(description="Index of the quoted candidate turn; -1 when missing.")
-
-
-class FlagVerdict(BaseModel):
-    """A red flag the candidate raised."""
-
-    flag_id: str = Field(description="Id of the red flag, as listed in the rubric.")
-    quote: str = Field(description="The sentence that raises it, copied exactly.")
-    turn: int = Field(description="Index of the quoted candidate turn.")
-
-
-class StepVerdict(BaseModel):
-    """The grade of one step."""
-
-    signals: list[SignalVerdict] = Field(description="One verdict per rubric signal.")
-    red_flags: list[FlagVerdict] = Field(description="Red flags the candidate raised; often empty.")
-
-
-def candidate_block(text: str) -> str:
-    """Return candidate text escaped so it cannot close or fake the delimiting tags."""
-    return html.escape(text, quote=False)
-
-
-def locate(quote: str, text: str) -> str | None:
-    """Return the exact span of ``text`` a model's quote refers to, or None if it is not there.
-
-    Models sometimes change whitespace, case or HTML escaping when copying; the span returned
-    is always text the candidate wrote.
-    """
-    quote = html.unescape(quote).strip().strip('"').strip()
-    if not quote:
-        return None
-    if quote in text:
-        return quote
-    pattern = r"\s+".join(re.escape(part) for part in quote.split())
-    match = re.search(pattern, text, flags=re.IGNORECASE)
-    return match.group(0) if match else None
+T = TypeVar("T", bound=BaseModel)
+V = TypeVar("V")
 
 
 class LLMBrain:
@@ -108,207 +47,118 @@ class LLMBrain:
         self,
         chat: ChatModel,
         prompts: Phrases,
+        kb: KnowledgeBase,
         *,
+        reader: OfflineBrain | None = None,
         interviewer_model: str,
         grader_model: str,
         name: str | None = None,
     ) -> None:
-        """Wire the model and prompts."""
+        """Wire the model, the prompts (their prefixes rendered now) and the offline reader."""
         self.chat = chat
-        self.prompts = prompts
+        self.book = PromptBook(prompts, kb)
+        self._reader = reader or OfflineBrain()
         self.interviewer_model = interviewer_model
         self.grader_model = grader_model
         self.name = name or f"openai:{interviewer_model}"
-        self._judged: OrderedDict[str, StepJudgment] = OrderedDict()
-        self._notices: list[str] = []
 
-    def _messages(self, task: str, **variables: object) -> list[Message]:
-        # The system prompt is the fixed prefix of every call, so a server can cache it.
-        return [
-            {"role": "system", "content": self.prompts.say("system")},
-            {"role": "user", "content": self.prompts.say(task, **variables)},
-        ]
+    @property
+    def reader(self) -> OfflineBrain:
+        """The offline brain that routes, picks gaps and answers when the model cannot."""
+        return self._reader
 
-    def classify(self, message: str, *, step_vocabulary: Sequence[str], topic_texts: Sequence[str] = ()) -> MessageKind:
-        """Return how a candidate message should be handled."""
-        messages = self._messages("classify", message=candidate_block(message))
-        return self.chat.structured(messages, Classification, model=self.interviewer_model).kind
+    def _structured(self, situation: Situation, messages: list[Message], schema: type[T], model: str) -> Completion[T]:
+        return self.chat.structured(
+            messages, schema, model=model, deadline=situation.deadline, cache_key=self.book.cache_key(situation)
+        )
 
-    def match_facts(self, question: str, facts: Sequence[Fact]) -> list[Fact]:
-        """Return the hidden facts a message asks about; the model sees topics, never contents."""
-        if not facts:
-            return []
-        listing = "\n".join(f"- {f.id}: {f.topic}" for f in facts)
-        messages = self._messages("facts", facts=listing, message=candidate_block(question))
-        chosen = set(self.chat.structured(messages, FactSelection, model=self.interviewer_model).fact_ids)
-        return [f for f in facts if f.id in chosen]
+    @staticmethod
+    def _fallback(fallback: Outcome[V], why: str | None) -> Outcome[V]:
+        return fallback if why is None else replace(fallback, failure=why)
 
-    def judge(self, rubric: StepRubric, turns: Sequence[tuple[int, str]]) -> StepJudgment:
-        """Grade a step's candidate turns; the same turns are graded once and then remembered."""
-        key = hashlib.sha256(
-            json.dumps([rubric.step, [s.id for s in rubric.signals], list(turns)]).encode()
-        ).hexdigest()
-        if key in self._judged:
-            self._judged.move_to_end(key)
-            return self._judged[key]
-        judgment = self._judge(rubric, turns)
-        self._judged[key] = judgment
-        if len(self._judged) > CACHE_SIZE:
-            self._judged.popitem(last=False)
-        return judgment
+    def classify(
+        self, message: str, situation: Situation, *, step_vocabulary: Sequence[str], topic_texts: Sequence[str] = ()
+    ) -> Outcome[MessageKind]:
+        """Route with the instant reader: no model call on the critical path."""
+        return self.reader.classify(message, situation, step_vocabulary=step_vocabulary, topic_texts=topic_texts)
 
-    def _judge(self, rubric: StepRubric, turns: Sequence[tuple[int, str]]) -> StepJudgment:
-        ignored: list[str] = []
-        kept: dict[int, str] = {}
-        for index, text in turns:
-            parts = []
-            for sentence in sentences(text):
-                if is_grader_directed(sentence.text):
-                    ignored.append(sentence.text)
-                else:
-                    parts.append(sentence.text)
-            kept[index] = " ".join(parts)
-        words = sum(len(t.split()) for t in kept.values())
-        if not any(kept.values()):
-            return StepJudgment(tuple(SignalJudgment(s.id, "missing") for s in rubric.signals), (), tuple(ignored), 0)
-        verdict = self.chat.structured(self._judge_messages(rubric, kept), StepVerdict, model=self.grader_model)
-        by_id = {v.signal_id: v for v in verdict.signals}
-        judgments = []
+    def assess(
+        self, rubric: StepRubric, turns: Sequence[tuple[int, str]], situation: Situation
+    ) -> Outcome[StepJudgment]:
+        """Pick gaps with the instant reader's judgment."""
+        return self.reader.assess(rubric, turns, situation)
+
+    def match_facts(self, question: str, facts: Sequence[Fact], situation: Situation) -> Outcome[list[Fact]]:
+        """Return the facts a question asks about; the model sees topics and ids, never contents."""
+        if not facts or not situation.model_allowed:
+            return self.reader.match_facts(question, facts, situation)
+        try:
+            done = self._structured(
+                situation, self.book.facts(situation, question), FactSelection, self.interviewer_model
+            )
+        except LLMError as error:
+            return self._fallback(self.reader.match_facts(question, facts, situation), str(error))
+        chosen = set(done.value.fact_ids)
+        return Outcome([f for f in facts if f.id in chosen], usage=done.usage.as_dict())
+
+    def grade(
+        self, rubric: StepRubric, turns: Sequence[tuple[int, str]], situation: Situation
+    ) -> Outcome[StepJudgment]:
+        """Grade a step's cleaned turns with the grader model; raw verdicts for the judging pipeline."""
+        if not situation.model_allowed:
+            return self.reader.grade(rubric, turns, situation)
+        schema = grade_schema(tuple(s.id for s in rubric.signals))
+        try:
+            done = self._structured(situation, self.book.grade(situation, rubric, turns), schema, self.grader_model)
+        except LLMError as error:
+            return self._fallback(self.reader.grade(rubric, turns, situation), str(error))
+        data = done.value.model_dump(by_alias=True)
+        signals = []
         for signal in rubric.signals:
-            v = by_id.get(signal.id)
-            quote = locate(v.quote, kept.get(v.turn, "")) if v and v.status != "missing" else None
-            if v is None or quote is None:
-                judgments.append(SignalJudgment(signal.id, "missing"))
-                continue
-            status = v.status
-            if status == "covered" and is_unreasoned_list(quote, rubric.signals):
-                status = "partial"
-            judgments.append(SignalJudgment(signal.id, status, quote, v.turn))
-        flag_ids = {f.id for f in rubric.red_flags}
-        flags: list[RedFlagJudgment] = []
-        for f in verdict.red_flags:
-            quote = locate(f.quote, kept.get(f.turn, ""))
-            if f.flag_id in flag_ids and quote and f.flag_id not in {x.flag_id for x in flags}:
-                flags.append(RedFlagJudgment(f.flag_id, quote, f.turn))
-        return StepJudgment(tuple(judgments), tuple(flags), tuple(ignored), words)
+            v = data["signals"].get(signal.id) or {}
+            status = v.get("status", "missing")
+            turn = v.get("turn", -1)
+            signals.append(SignalJudgment(signal.id, status, v.get("quote") or None, turn if turn >= 0 else None))
+        flags = tuple(RedFlagJudgment(f["flag_id"], f["quote"], f["turn"]) for f in data["red_flags"])
+        return Outcome(StepJudgment(tuple(signals), flags), usage=done.usage.as_dict())
 
-    def _judge_messages(self, rubric: StepRubric, kept: dict[int, str]) -> list[Message]:
-        signals = "\n".join(f"- {s.id}, {s.weight}: {s.title}. {s.stronger_answer}" for s in rubric.signals)
-        # Flags derived from hidden facts would show the model the facts' topics as mistakes; the offline
-        # brain's statement-level check raises them instead.
-        authored = [f for f in rubric.red_flags if f.contradicts is None]
-        red_flags = "\n".join(f"- {f.id}: {f.title}" for f in authored) or "(none)"
-        turns = "\n".join(
-            f'<candidate turn="{i}">{candidate_block(text)}</candidate>' for i, text in kept.items() if text
-        )
-        questions_rule = (
-            "In this step a well-aimed clarifying question counts as covering its signal."
-            if rubric.questions_count_as_evidence
-            else "Questions alone do not cover a signal in this step."
-        )
-        return self._messages(
-            "judge",
-            step_title=rubric.title,
-            questions_rule=questions_rule,
-            signals=signals,
-            red_flags=red_flags,
-            turns=turns,
-        )
-
-    def follow_up(self, request: FollowUpRequest, emit: Emit) -> str:
+    def follow_up(self, request: FollowUpRequest, situation: Situation, emit: Emit) -> Outcome[str]:
         """Stream a question built on the candidate's words, word by word, through the leak guard.
 
-        The last few words are held back until the guard has seen what follows them, so no
-        part of a leaking phrase is ever shown. A leak, a question that runs too long, or a
-        stream that breaks off after some text was shown ends generation, and the authored
-        probe is asked instead.
+        A leak, a question that runs too long, or a stream that breaks off after some text was
+        shown ends generation, and the authored probe is asked instead.
         """
-        messages = self._messages(
-            "follow_up",
-            step_title=request.step_title,
-            signal_title=request.signal.title,
-            probe=request.probe,
-            record="\n".join(request.record) or "(this is the first step)",
-            answers="\n".join(f"<candidate>{candidate_block(a)}</candidate>" for a in request.answers),
-        )
-        guard = _GuardedStream(request, emit)
+        if not situation.model_allowed:
+            return self.reader.follow_up(request, situation, emit)
+        guard = GuardedStream(request, emit)
+        usage = Usage()
         try:
-            for piece in self.chat.stream(messages, model=self.interviewer_model):
-                problem = guard.add(piece)
-                if problem:
-                    return self._finish_with_probe(request, guard, problem)
-        except LLMError:
+            stream = self.chat.stream(
+                self.book.follow_up(situation, request),
+                model=self.interviewer_model,
+                deadline=situation.deadline,
+                cache_key=self.book.cache_key(situation),
+            )
+            try:
+                for piece in stream:
+                    problem = guard.add(piece)
+                    if problem:
+                        return self._with_probe(request, guard, problem, stream.usage)
+            finally:
+                stream.close()
+                usage = stream.usage
+        except LLMError as error:
             if not guard.shown:
-                raise
-            return self._finish_with_probe(request, guard, "the model stopped mid-question")
+                return self._fallback(self.reader.follow_up(request, situation, emit), str(error))
+            return replace(
+                self._with_probe(request, guard, "the model stopped mid-question", usage), failure=str(error)
+            )
         problem = guard.close()
         if problem:
-            return self._finish_with_probe(request, guard, problem)
-        return guard.shown
+            return self._with_probe(request, guard, problem, usage)
+        return Outcome(guard.shown, usage=usage.as_dict())
 
-    def _finish_with_probe(self, request: FollowUpRequest, guard: _GuardedStream, why: str) -> str:
-        self._notices.append(f"guard: {why}; the authored question was used")
-        return guard.finish_with(request.probe)
-
-    def take_report(self) -> BrainReport:
-        """Return guard events and token usage since the last report."""
-        notices, self._notices = tuple(self._notices), []
-        return BrainReport(notices=(), usage=self.chat.take_usage().as_dict(), guard=notices)
-
-
-class _GuardedStream:
-    """Shows streamed text word by word, holding back the words the guard cannot judge yet."""
-
-    def __init__(self, request: FollowUpRequest, emit: Emit) -> None:
-        self.request = request
-        self.emit = emit
-        self.text = ""
-        self.shown = ""
-        longest_cue = max((len(c.split()) for c in request.forbidden), default=1)
-        self.hold_words = max(longest_cue, FACT_SHINGLE_WORDS)
-        self.said = " ".join(request.answers)
-
-    def _problem(self, text: str) -> str | None:
-        if leaks(text, forbidden=self.request.forbidden, hidden_facts=self.request.hidden_facts, said=self.said):
-            return "a generated question gave too much away"
-        if len(text.split()) > MAX_QUESTION_WORDS:
-            return "a generated question ran too long"
-        return None
-
-    def add(self, piece: str) -> str | None:
-        """Take a streamed piece; show what is safe; return a problem if the text went wrong."""
-        self.text += piece
-        complete = self.text[: max(self.text.rfind(" "), 0)]  # whole words only
-        problem = self._problem(complete)
-        if problem:
-            return problem
-        spans = [m.start() for m in re.finditer(r"\S+", complete)]
-        if len(spans) > self.hold_words:
-            self._show(complete[: spans[-self.hold_words]].rstrip())
-        return None
-
-    def close(self) -> str | None:
-        """Check and show the rest once the stream has ended."""
-        final = self.text.strip()
-        problem = self._problem(final)
-        if problem:
-            return problem
-        if "?" not in final:
-            return "the model did not ask a question"
-        self._show(final)
-        return None
-
-    def _show(self, upto: str) -> None:
-        if len(upto) > len(self.shown):
-            self.emit(upto[len(self.shown) :])
-            self.shown = upto
-
-    def finish_with(self, probe: str) -> str:
-        """Complete what was shown with the authored probe and return the whole question."""
-        if not self.shown:
-            self.emit(probe)
-            return probe
-        joiner = " " if self.shown.rstrip().endswith((".", "?", "!")) else " — "
-        self.emit(joiner + probe)
-        self.shown = self.shown + joiner + probe
-        return self.shown
+    @staticmethod
+    def _with_probe(request: FollowUpRequest, guard: GuardedStream, why: str, usage: Usage) -> Outcome[str]:
+        question = guard.finish_with(request.probe)
+        return Outcome(question, usage=usage.as_dict(), guard=(f"guard: {why}; the authored question was used",))

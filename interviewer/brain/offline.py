@@ -9,14 +9,16 @@ to; statements that contradict a hidden fact raise that fact's red flag.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from interviewer.brain.base import (
-    BrainReport,
     Emit,
     FollowUpRequest,
     MessageKind,
+    Outcome,
     RedFlagJudgment,
+    Situation,
     StepJudgment,
 )
 from interviewer.brain.rules import (
@@ -25,23 +27,27 @@ from interviewer.brain.rules import (
     MOVE_ON,
     has_reason,
     is_bare_list,
-    is_grader_directed,
     is_negated,
     is_question,
     raises_flag,
     states_assumption,
 )
-from interviewer.knowledge.models import Fact
+from interviewer.knowledge.models import Fact, Signal
 from interviewer.rubric import StepRubric
 from interviewer.semantic.encoder import Encoder, get_encoder
-from interviewer.semantic.facts import contradictions, facts_asked
-from interviewer.semantic.judging import Unit, credit_signals, semantic_flags, similarity_to
+from interviewer.semantic.facts import clauses, contradictions, fact_texts, facts_asked
+from interviewer.semantic.judging import Unit, credit_signals, semantic_flags, signal_texts, similarity_to
 from interviewer.semantic.thresholds import SemanticThresholds
 from interviewer.text import contains_cue, normalize, sentences
 
 DONT_KNOW_MAX_WORDS = 25
 CLARIFYING_MAX_WORDS = 60
 CONTROL_MAX_WORDS = 30
+SPECIFIC_MIN_WORDS = 7
+"""A quote without a cue, a reason or a figure must say at least this much to be more than a gesture."""
+ASKS_ABOUT_MARGIN = 0.05
+"""How much closer than the reveal threshold a model-chosen fact may be and still count as asked about."""
+_FIGURE = re.compile(r"\d")
 
 
 class OfflineBrain:
@@ -74,8 +80,18 @@ class OfflineBrain:
             preload(self._encoder)
         return self._encoder
 
-    def classify(self, message: str, *, step_vocabulary: Sequence[str], topic_texts: Sequence[str] = ()) -> MessageKind:
+    @property
+    def reader(self) -> OfflineBrain:
+        """The offline brain is its own instant reader."""
+        return self
+
+    def classify(
+        self, message: str, situation: Situation, *, step_vocabulary: Sequence[str], topic_texts: Sequence[str] = ()
+    ) -> Outcome[MessageKind]:
         """Return how a candidate message should be handled; on topic means close to the case's rubric."""
+        return Outcome(self._kind(message, step_vocabulary, topic_texts))
+
+    def _kind(self, message: str, step_vocabulary: Sequence[str], topic_texts: Sequence[str]) -> MessageKind:
         stripped = normalize(message).strip()
         n_words = len(stripped.split())
         if HINT.search(stripped) and n_words <= CONTROL_MAX_WORDS:
@@ -84,7 +100,7 @@ class OfflineBrain:
             return "move_on"
         if DONT_KNOW.search(stripped) and n_words <= DONT_KNOW_MAX_WORDS:
             return "dont_know"
-        sents = [s for s in sentences(message) if not is_grader_directed(s.text)]
+        sents = sentences(message)
         if not sents or not self._on_topic([s.text for s in sents], step_vocabulary, topic_texts):
             return "off_topic"
         questions = [s for s in sents if is_question(s)]
@@ -101,20 +117,47 @@ class OfflineBrain:
         sims = similarity_to(self.encoder, texts, [list(topic_texts)])
         return float(sims.max()) >= self.thresholds.on_topic
 
-    def match_facts(self, question: str, facts: Sequence[Fact]) -> list[Fact]:
+    def match_facts(self, question: str, facts: Sequence[Fact], situation: Situation) -> Outcome[list[Fact]]:
         """Return the facts the question sentences of a message are closest to (at most two)."""
-        asked = [s.text for s in sentences(question) if is_question(s) and not is_grader_directed(s.text)]
-        return facts_asked(self.encoder, self.thresholds, asked, facts)
+        asked = [s.text for s in sentences(question) if is_question(s)]
+        return Outcome(facts_asked(self.encoder, self.thresholds, asked, facts))
+
+    def asks_about(self, question: str, fact: Fact) -> bool:
+        """Return whether a message asks about a fact's topic: the check on facts a model chose."""
+        asked = [s.text for s in sentences(question) if is_question(s)]
+        parts = list(dict.fromkeys(p for q in asked for p in [q, *clauses(q)]))
+        if not parts:
+            return False
+        if any(contains_cue(normalize(p), cue) for p in parts for cue in fact.unlock):
+            return True
+        best = float(similarity_to(self.encoder, parts, [fact_texts(fact)]).max())
+        return best >= self.thresholds.fact - ASKS_ABOUT_MARGIN
+
+    def says_about(self, quote: str, signal: Signal) -> bool:
+        """Return whether a quote says something specific to a signal, not just its topic."""
+        norm = normalize(quote)
+        if float(similarity_to(self.encoder, [quote], [signal_texts(signal)]).max()) < self.thresholds.on_topic:
+            return False
+        named = any(contains_cue(norm, cue) for cue in signal.cues)
+        return named or has_reason(norm) or bool(_FIGURE.search(norm)) or len(norm.split()) >= SPECIFIC_MIN_WORDS
+
+    def assess(
+        self, rubric: StepRubric, turns: Sequence[tuple[int, str]], situation: Situation
+    ) -> Outcome[StepJudgment]:
+        """Judge a step's turns on meaning: instant, so it is also the grade."""
+        return Outcome(self.judge(rubric, turns))
+
+    def grade(
+        self, rubric: StepRubric, turns: Sequence[tuple[int, str]], situation: Situation
+    ) -> Outcome[StepJudgment]:
+        """Judge a step's turns for the debrief (the same judgment as :meth:`assess`)."""
+        return Outcome(self.judge(rubric, turns))
 
     def judge(self, rubric: StepRubric, turns: Sequence[tuple[int, str]]) -> StepJudgment:
-        """Judge a step's candidate turns against its rubric, on meaning with the guards."""
-        ignored: list[str] = []
+        """Judge a step's cleaned candidate turns against its rubric, on meaning with the guards."""
         units: list[Unit] = []
         for index, text in turns:
             for sentence in sentences(text):
-                if is_grader_directed(sentence.text):
-                    ignored.append(sentence.text)
-                    continue
                 norm = normalize(sentence.text)
                 named = frozenset(s.id for s in rubric.signals if any(contains_cue(norm, c) for c in s.cues))
                 units.append(
@@ -143,7 +186,7 @@ class OfflineBrain:
             credited,
             rubric.questions_count_as_evidence,
         )
-        return StepJudgment(signals, self._flags(rubric, units, wrong), tuple(ignored), words)
+        return StepJudgment(signals, self._flags(rubric, units, wrong), (), words)
 
     def _flags(
         self, rubric: StepRubric, units: Sequence[Unit], wrong: Sequence[RedFlagJudgment]
@@ -162,14 +205,10 @@ class OfflineBrain:
         ]
         return _first_per_flag(found)
 
-    def follow_up(self, request: FollowUpRequest, emit: Emit) -> str:
+    def follow_up(self, request: FollowUpRequest, situation: Situation, emit: Emit) -> Outcome[str]:
         """Return the authored probe of the gap."""
         emit(request.probe)
-        return request.probe
-
-    def take_report(self) -> BrainReport:
-        """Return an empty report: the offline brain has no notices and uses no tokens."""
-        return BrainReport()
+        return Outcome(request.probe)
 
 
 def _first_per_flag(flags: Sequence[RedFlagJudgment]) -> tuple[RedFlagJudgment, ...]:

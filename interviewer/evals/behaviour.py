@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from interviewer.brain.base import Brain
 from interviewer.brain.guard import leaks
+from interviewer.brain.offline import OfflineBrain
 from interviewer.grading import curveballs_in, resolve_case
+from interviewer.honesty import judged
 from interviewer.knowledge.loader import KnowledgeBase
 from interviewer.knowledge.models import Case
 from interviewer.rubric import step_rubric
@@ -62,7 +63,7 @@ def _judged_before(transcript: Transcript, step: str, before: int) -> list[tuple
 
 
 def interview_metrics(
-    kb: KnowledgeBase, transcript: Transcript, judge: Brain, max_turns_per_step: int = 8
+    kb: KnowledgeBase, transcript: Transcript, judge: OfflineBrain, max_turns_per_step: int = 8
 ) -> InterviewMetrics:
     """Measure the interviewer's behaviour in one transcript."""
     m = InterviewMetrics()
@@ -87,7 +88,7 @@ def interview_metrics(
             revealed |= set(turn.facts)
             continue
         rubric = step_rubric(kb, case, turn.step, fired)
-        judgment = judge.judge(rubric, _judged_before(transcript, turn.step, i))
+        judgment = judged(judge, rubric, _judged_before(transcript, turn.step, i))
         if PRAISE.search(turn.content):
             m.praise.append(turn.content)
         m.checked_turns += 1
@@ -142,7 +143,7 @@ def _high_weight_targeting(
     kb: KnowledgeBase,
     case: Case | None,
     transcript: Transcript,
-    judge: Brain,
+    judge: OfflineBrain,
     step: StepId,
     m: InterviewMetrics,
     fired: list[str],
@@ -156,7 +157,7 @@ def _high_weight_targeting(
     if first is None:
         return
     rubric = step_rubric(kb, case, step, fired)
-    judgment = judge.judge(rubric, [(first, turns[first].content)])
+    judgment = judged(judge, rubric, [(first, turns[first].content)])
     probed = {t.signal for t in turns[first:] if t.role == "interviewer" and t.step == step and t.signal}
     for signal in rubric.signals:
         if signal.weight >= HIGH_WEIGHT and judgment.status(signal.id) != "covered":

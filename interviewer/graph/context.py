@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from interviewer.brain.base import Brain
+from interviewer.graph.background import Background
 from interviewer.index import Entry
 from interviewer.knowledge.loader import KnowledgeBase
 from interviewer.prompts import Phrases
@@ -65,3 +66,11 @@ class Context:
     """Whether a step's time budget advances the interview."""
     retriever: Retriever | None = None
     """Knowledge retrieval; None runs without it."""
+    turn_deadline_s: float | None = None
+    """Seconds a turn's model calls may take in all; None leaves it to the client's own timeout."""
+    cooldown_s: float = 60.0
+    """After a model failure, seconds the offline brain answers before the model is tried again."""
+    cooldown_max_s: float = 900.0
+    """The cool-down doubles with each failure in a row, up to this."""
+    background: Background | None = None
+    """Runs step grading off the critical path; None grades at the end, in the node."""

@@ -12,9 +12,6 @@ from interviewer.graph import nodes
 from interviewer.graph.context import Context
 from interviewer.graph.state import InputState, InterviewState
 
-_BRAIN_NODES = (nodes.classify, nodes.reveal_facts, nodes.assess_answer, nodes.give_hint, nodes.handle_dont_know)
-"""Nodes that call the brain; their notices and token usage are merged into the state."""
-
 
 def build_graph(checkpointer: BaseCheckpointSaver[Any] | None) -> CompiledStateGraph[Any, Any, Any, Any]:
     """Return the compiled interview graph, checkpointed by ``checkpointer``."""
@@ -32,7 +29,7 @@ def build_graph(checkpointer: BaseCheckpointSaver[Any] | None) -> CompiledStateG
         nodes.advance_step,
         nodes.write_debrief,
     ):
-        builder.add_node(node.__name__, nodes.reporting(node) if node in _BRAIN_NODES else node)
+        builder.add_node(node.__name__, node)
     builder.add_edge(START, "start_interview")
     builder.add_edge("start_interview", "open_step")
     builder.add_edge("open_step", "await_candidate")

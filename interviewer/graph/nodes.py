@@ -2,20 +2,22 @@
 
 Each node takes the state and the injected :class:`Context` and returns a partial update
 (or a ``Command`` whose ``goto`` names the next node). Nodes never mutate the state,
-never import a model client and never read the environment.
+never import a model client and never read the environment. Brain calls go through a
+:class:`~interviewer.graph.calls.Calls`, whose update (usage, guard events, the session's circuit
+breaker) is merged into the node's own, with any notice spoken after the node's turns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
-from interviewer.brain.base import Emit
-from interviewer.grading import grade
+from interviewer.brain.rules import is_question
+from interviewer.graph.calls import Calls, cleaned
+from interviewer.graph.closing import fold_finished, grade_in_background
+from interviewer.graph.closing import write_debrief as write_debrief
 from interviewer.graph.context import Context
 from interviewer.graph.questions import (
     case_of,
@@ -30,12 +32,14 @@ from interviewer.graph.questions import (
     topic_texts,
     vocabulary,
 )
-from interviewer.graph.state import InterviewState, add_usage
+from interviewer.graph.speech import GENERIC_PROMPT, emitter, end_message, notices, say, turn
+from interviewer.graph.speech import transcript_of as transcript_of
+from interviewer.graph.state import InterviewState
+from interviewer.honesty import revealable
 from interviewer.knowledge.models import Case, Fact
-from interviewer.steps import STEP_IDS, StepId
-from interviewer.transcript import Transcript, Turn
+from interviewer.steps import STEP_IDS
+from interviewer.text import sentences
 
-GENERIC_PROMPT = "Design a machine learning system for the problem you have in mind."
 CONTROL_TEXT = {
     "hint": "Could I get a hint?",
     "move_on": "I'd like to move on to the next step.",
@@ -43,45 +47,16 @@ CONTROL_TEXT = {
 }
 
 
-def _turn(ctx: Context, state: InterviewState, role: str, content: str, kind: str, **extra: Any) -> dict[str, Any]:
-    elapsed = round(ctx.clock.now() - state.get("started_at", ctx.clock.now()), 1)
-    turn = Turn.model_validate(
-        {"role": role, "step": step_of(state), "content": content, "kind": kind, "elapsed_s": elapsed, **extra}
-    )
-    return turn.model_dump(exclude_none=True)
-
-
-def _emitter(runtime: Runtime[Context]) -> Emit:
-    """Return a function that streams interviewer text to whoever is listening."""
-    writer = runtime.stream_writer
-    return lambda text: writer({"delta": text})
-
-
-def _end_message(runtime: Runtime[Context]) -> None:
-    runtime.stream_writer({"end": True})
-
-
-def _say(runtime: Runtime[Context], state: InterviewState, content: str, kind: str, **extra: Any) -> dict[str, Any]:
-    """Return an interviewer turn produced whole, streaming it as one piece."""
-    _emitter(runtime)(content)
-    _end_message(runtime)
-    return _turn(runtime.context, state, "interviewer", content, kind, **extra)
-
-
-def _step_opening(ctx: Context, case: Case | None, step: StepId) -> str:
-    return case.steps[step].opening if case else ctx.kb.framework.step(step).opening
+def _with_calls(calls: Calls, runtime: Runtime[Context], update: dict[str, Any]) -> dict[str, Any]:
+    """Merge what the brain calls added into a node's update, notices spoken after its turns."""
+    spoken = notices(runtime, calls.state, calls.notices)
+    return {**update, **calls.update(), "turns": [*update.get("turns", []), *spoken]}
 
 
 def start_interview(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Initialise counters and the clock for a new interview."""
     now = runtime.context.clock.now()
-    return {
-        "step_index": 0,
-        "started_at": now,
-        "step_started_at": now,
-        "curveball_fired": False,
-        "done": False,
-    }
+    return {"step_index": 0, "started_at": now, "step_started_at": now, "curveball_fired": False, "done": False}
 
 
 def open_step(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -89,14 +64,14 @@ def open_step(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any
     ctx = runtime.context
     case = case_of(ctx, state)
     step = step_of(state)
-    opening = _step_opening(ctx, case, step)
+    opening = case.steps[step].opening if case else ctx.kb.framework.step(step).opening
     if not state.get("turns"):
         content = ctx.phrases.say("welcome", prompt=case.prompt if case else GENERIC_PROMPT, opening=opening)
     else:
         transition = ctx.phrases.say("transition", step_title=ctx.kb.framework.step(step).title, opening=opening)
         content = f"{state.get('lead') or ''} {transition}".strip()
     return {
-        "turns": [_say(runtime, state, content, "opening")],
+        "turns": [say(runtime, state, content, "opening")],
         "asked": [opening],
         "follow_ups": 0,
         "step_turns": 0,
@@ -137,19 +112,26 @@ _ROUTES: dict[str, Route] = {
 def classify(state: InterviewState, runtime: Runtime[Context]) -> Command[Route]:
     """Record the candidate's message, decide what kind it is and route it."""
     ctx = runtime.context
+    calls = Calls(runtime, state)
     pending = state.get("pending") or {}
     control = pending.get("control")
     text = pending.get("text") or CONTROL_TEXT.get(str(control), "")
     if control in CONTROL_TEXT:
         kind = str(control)
+    elif not cleaned(text):
+        kind = "off_topic"  # only sentences addressed to the grader
     else:
         case = case_of(ctx, state)
-        kind = ctx.brain.classify(text, step_vocabulary=vocabulary(ctx, case), topic_texts=topic_texts(ctx, case))
+        outcome = ctx.brain.classify(
+            cleaned(text), calls.situation(), step_vocabulary=vocabulary(ctx, case), topic_texts=topic_texts(ctx, case)
+        )
+        kind = calls.take(outcome)
     step_turns = state.get("step_turns", 0) + 1
     update: dict[str, Any] = {
-        "turns": [_turn(ctx, state, "candidate", text, kind)],
+        "turns": [turn(ctx, state, "candidate", text, kind)],
         "step_turns": step_turns,
         "pending": None,
+        **fold_finished(ctx, state, calls),
     }
     goto = _ROUTES[kind]
     if kind == "move_on":
@@ -157,7 +139,16 @@ def classify(state: InterviewState, runtime: Runtime[Context]) -> Command[Route]
     elif step_turns >= ctx.max_turns_per_step and kind != "end":
         goto = "advance_step"
         update["lead"] = ctx.phrases.say("time_up", step_title=ctx.kb.framework.step(step_of(state)).title)
-    return Command(goto=goto, update=update)
+    return Command(goto=goto, update=_with_calls(calls, runtime, update))
+
+
+def _facts_asked(calls: Calls, case: Case | None, message: str) -> list[Fact]:
+    """Return the facts a message's questions ask about; a message that asks nothing costs no call."""
+    question = cleaned(message)
+    if case is None or not any(is_question(s) for s in sentences(question)):
+        return []
+    chosen = calls.take(calls.ctx.brain.match_facts(question, case.facts, calls.situation()))
+    return revealable(question, chosen, case.facts, calls.ctx.brain.reader)
 
 
 def _fact_text(ctx: Context, state: InterviewState, facts: list[Fact], *, repeat: bool = True) -> tuple[str, list[str]]:
@@ -175,13 +166,13 @@ def _fact_text(ctx: Context, state: InterviewState, facts: list[Fact], *, repeat
 def reveal_facts(state: InterviewState, runtime: Runtime[Context]) -> Command[Literal["await_candidate"]]:
     """Answer a clarifying question with the hidden facts it asks about, and only those."""
     ctx = runtime.context
-    case = case_of(ctx, state)
-    question = state["turns"][-1]["content"]
-    matched = ctx.brain.match_facts(question, case.facts) if case else []
+    calls = Calls(runtime, state)
+    matched = _facts_asked(calls, case_of(ctx, state), state["turns"][-1]["content"])
     text, new_ids = _fact_text(ctx, state, matched)
-    content = text or ctx.phrases.say("no_fact")
-    turn = _say(runtime, state, content, "fact", facts=new_ids)
-    return Command(goto="await_candidate", update={"turns": [turn], "revealed_facts": new_ids})
+    told = say(runtime, state, text or ctx.phrases.say("no_fact"), "fact", facts=new_ids)
+    return Command(
+        goto="await_candidate", update=_with_calls(calls, runtime, {"turns": [told], "revealed_facts": new_ids})
+    )
 
 
 def _over_budget(ctx: Context, state: InterviewState) -> bool:
@@ -196,30 +187,25 @@ def assess_answer(
 ) -> Command[Literal["await_candidate", "advance_step"]]:
     """Judge the step so far and follow up on the most important missing signal, or move on."""
     ctx = runtime.context
+    calls = Calls(runtime, state)
     case = case_of(ctx, state)
     ack = ctx.phrases.acknowledgement(len(state.get("turns", [])))
-    answer = state["turns"][-1]["content"]
-    matched = ctx.brain.match_facts(answer, case.facts) if case else []
-    facts_text, fact_ids = _fact_text(ctx, state, matched, repeat=False)
+    facts_text, fact_ids = _fact_text(
+        ctx, state, _facts_asked(calls, case, state["turns"][-1]["content"]), repeat=False
+    )
     lead = f"{ack} {facts_text}".strip()
     if _over_budget(ctx, state):
-        title = ctx.kb.framework.step(step_of(state)).title
-        time_up = ctx.phrases.say("time_up", step_title=title)
-        return Command(goto="advance_step", update={"lead": f"{lead} {time_up}", "revealed_facts": fact_ids})
+        time_up = ctx.phrases.say("time_up", step_title=ctx.kb.framework.step(step_of(state)).title)
+        late: dict[str, Any] = {"lead": f"{lead} {time_up}", "revealed_facts": fact_ids}
+        return Command(goto="advance_step", update=_with_calls(calls, runtime, late))
     curveball = _due_curveball(state, case)
     if curveball is not None:
         message = ctx.phrases.say("curveball", ack=lead, message=curveball)
-        turn = _say(runtime, state, message, "curveball", curveball=state.get("curveball_id"))
-        return Command(
-            goto="await_candidate",
-            update={
-                "turns": [turn],
-                "curveball_fired": True,
-                "asked": [curveball],
-                "revealed_facts": fact_ids,
-            },
-        )
-    return _follow_up_or_advance(runtime, state, lead, fact_ids)
+        said = say(runtime, state, message, "curveball", curveball=state.get("curveball_id"))
+        update: dict[str, Any] = {"turns": [said], "curveball_fired": True, "asked": [curveball]}
+        update["revealed_facts"] = fact_ids
+        return Command(goto="await_candidate", update=_with_calls(calls, runtime, update))
+    return _follow_up_or_advance(runtime, calls, state, lead, {"revealed_facts": fact_ids})
 
 
 def _due_curveball(state: InterviewState, case: Case | None) -> str | None:
@@ -232,58 +218,53 @@ def _due_curveball(state: InterviewState, case: Case | None) -> str | None:
 
 
 def _follow_up_or_advance(
-    runtime: Runtime[Context],
-    state: InterviewState,
-    lead: str,
-    fact_ids: list[str],
-    extra: dict[str, Any] | None = None,
+    runtime: Runtime[Context], calls: Calls, state: InterviewState, lead: str, base: dict[str, Any]
 ) -> Command[Literal["await_candidate", "advance_step"]]:
-    """Ask about the next gap, or advance; ``extra`` is added to the update either way."""
+    """Ask about the next gap, or advance; ``base`` is added to the update either way."""
     ctx = runtime.context
-    base = {"revealed_facts": fact_ids, **(extra or {})}
     rubric = rubric_of(ctx, state)
-    judgment = judge_step(ctx, state)
+    judgment = judge_step(ctx, state, calls)
     target = next_probe(state, rubric, judgment)
     if target is None or state.get("follow_ups", 0) >= ctx.max_follow_ups:
-        return Command(goto="advance_step", update={"lead": lead, **base})
+        return Command(goto="advance_step", update=_with_calls(calls, runtime, {"lead": lead, **base}))
     signal, probe = target
-    emit = _emitter(runtime)
+    emit = emitter(runtime)
     if lead:
         emit(lead + " ")
-    question = ctx.brain.follow_up(follow_up_request(ctx, state, rubric, judgment, signal, probe, fact_ids), emit)
-    _end_message(runtime)
+    request = follow_up_request(ctx, state, rubric, judgment, signal, probe, base.get("revealed_facts", []))
+    question = calls.take(ctx.brain.follow_up(request, calls.situation(), emit))
+    end_message(runtime)
     content = ctx.phrases.say("follow_up", ack=lead, probe=question)
-    turn = _turn(ctx, state, "interviewer", content, "follow_up", signal=signal.id, facts=fact_ids)
-    return Command(
-        goto="await_candidate",
-        update={
-            "turns": [turn],
-            "asked": [probe],
-            "probed": [f"{rubric.step}:{signal.id}"],
-            "follow_ups": state.get("follow_ups", 0) + 1,
-            **base,
-        },
+    asked = turn(
+        ctx, state, "interviewer", content, "follow_up", signal=signal.id, facts=base.get("revealed_facts", [])
     )
+    update = {
+        **base,
+        "turns": [asked],
+        "asked": [probe],
+        "probed": [f"{rubric.step}:{signal.id}"],
+        "follow_ups": state.get("follow_ups", 0) + 1,
+    }
+    return Command(goto="await_candidate", update=_with_calls(calls, runtime, update))
 
 
 def give_hint(state: InterviewState, runtime: Runtime[Context]) -> Command[Literal["await_candidate"]]:
     """Give a nudge that points at a gap without giving the answer; hints are counted."""
     ctx = runtime.context
+    calls = Calls(runtime, state)
     step = step_of(state)
     generic = ctx.kb.framework.step(step).hint
-    rubric = rubric_of(ctx, state)
     gap = open_gap(state)
-    preferred = [gap] if gap else []
-    target = next_probe(state, rubric, judge_step(ctx, state), preferred + closest_signals(ctx, state), gap)
+    preferred = ([gap] if gap else []) + closest_signals(ctx, state)
+    target = next_probe(state, rubric_of(ctx, state), judge_step(ctx, state, calls), preferred, gap)
     update: dict[str, Any] = {"hints": [step]}
     if target is not None:
         signal, probe = target
-        content = ctx.phrases.say("hint", hint=generic, probe=probe)
         update |= {"asked": [probe], "probed": [f"{step}:{signal.id}"]}
-        turn = _say(runtime, state, content, "hint", signal=signal.id)
+        said = say(runtime, state, ctx.phrases.say("hint", hint=generic, probe=probe), "hint", signal=signal.id)
     else:
-        turn = _say(runtime, state, ctx.phrases.say("hint_generic", hint=generic), "hint")
-    return Command(goto="await_candidate", update=update | {"turns": [turn]})
+        said = say(runtime, state, ctx.phrases.say("hint_generic", hint=generic), "hint")
+    return Command(goto="await_candidate", update=_with_calls(calls, runtime, update | {"turns": [said]}))
 
 
 def handle_dont_know(
@@ -297,104 +278,25 @@ def handle_dont_know(
         key = f"{step}:{previous['signal']}"
         declined_state: InterviewState = {**state, "declined": [*state.get("declined", []), key]}
         lead = ctx.phrases.say("dont_know_probe")
-        return _follow_up_or_advance(runtime, declined_state, lead, [], extra={"declined": [key]})
+        calls = Calls(runtime, declined_state)
+        return _follow_up_or_advance(runtime, calls, declined_state, lead, {"revealed_facts": [], "declined": [key]})
     count = state.get("step_dont_knows", 0) + 1
     if count >= 2:
         return Command(goto="advance_step", update={"step_dont_knows": count, "lead": ctx.phrases.say("move_on")})
-    hint = ctx.kb.framework.step(step).hint
-    turn = _say(runtime, state, ctx.phrases.say("dont_know_open", hint=hint), "notice")
-    return Command(goto="await_candidate", update={"turns": [turn], "step_dont_knows": count})
+    said = say(runtime, state, ctx.phrases.say("dont_know_open", hint=ctx.kb.framework.step(step).hint), "notice")
+    return Command(goto="await_candidate", update={"turns": [said], "step_dont_knows": count})
 
 
 def redirect_off_topic(state: InterviewState, runtime: Runtime[Context]) -> Command[Literal["await_candidate"]]:
     """Steer an off-topic message back to the current question."""
-    ctx = runtime.context
-    content = ctx.phrases.say("off_topic", question=last_question(state))
-    return Command(goto="await_candidate", update={"turns": [_say(runtime, state, content, "notice")]})
+    content = runtime.context.phrases.say("off_topic", question=last_question(state))
+    return Command(goto="await_candidate", update={"turns": [say(runtime, state, content, "notice")]})
 
 
-def advance_step(state: InterviewState) -> Command[Literal["open_step", "write_debrief"]]:
-    """Move to the next step, or to the debrief after the last one."""
+def advance_step(state: InterviewState, runtime: Runtime[Context]) -> Command[Literal["open_step", "write_debrief"]]:
+    """Start grading the finished step off the critical path; move to the next step or to the debrief."""
     index = state.get("step_index", 0) + 1
     if index >= len(STEP_IDS):
         return Command(goto="write_debrief", update={"step_index": index})
+    grade_in_background(runtime.context, state, Calls(runtime, state))
     return Command(goto="open_step", update={"step_index": index})
-
-
-def write_debrief(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Grade the whole transcript and close the interview."""
-    ctx = runtime.context
-    transcript = transcript_of(ctx, state)
-    debrief = grade(ctx.kb, ctx.brain, transcript)
-    debrief.metadata["hints"] = len(state.get("hints", []))
-    debrief.metadata["hints_by_step"] = {s: state.get("hints", []).count(s) for s in STEP_IDS}
-    closing_state: InterviewState = {
-        **state,
-        "step_index": min(state.get("step_index", 0), len(STEP_IDS) - 1),
-    }
-    report = ctx.brain.take_report()
-    debrief.metadata["usage"] = add_usage(state.get("usage", {}), report.usage)
-    debrief.metadata["guard_interventions"] = len(state.get("guard", [])) + len(report.guard)
-    if report.notices:
-        debrief.metadata["notices"] = list(report.notices)
-    notices = [_say(runtime, state, notice, "notice") for notice in report.notices]
-    closing = _say(runtime, closing_state, ctx.phrases.say("closing"), "closing")
-    return {"turns": [*notices, closing], "done": True, "debrief": debrief.model_dump(mode="json")}
-
-
-def _said_this_turn(state: InterviewState, result: Any) -> set[str]:
-    """Return what the interviewer has said since the candidate's last message, this node included."""
-    update = result.update if isinstance(result, Command) else result
-    turns = [*state.get("turns", []), *((update or {}).get("turns", []) if isinstance(update, dict) else [])]
-    said: set[str] = set()
-    for turn in reversed(turns):
-        if turn["role"] == "candidate":
-            break
-        said.add(turn["content"])
-    return said
-
-
-def reporting(node: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a node so the brain's notices are shown and its token usage is added to the state.
-
-    A notice (say, that the offline brain handled a turn because the model failed) becomes an
-    interviewer turn of kind ``notice`` after the node's own turns.
-    """
-
-    @wraps(node)
-    def wrapped(state: InterviewState, runtime: Runtime[Context]) -> Any:
-        result = node(state, runtime)
-        report = runtime.context.brain.take_report()
-        if not (report.notices or report.usage or report.guard):
-            return result
-        extra: dict[str, Any] = {}
-        if report.usage:
-            extra["usage"] = report.usage
-        if report.guard:
-            extra["guard"] = list(report.guard)
-        shown = _said_this_turn(state, result)
-        notices = [n for n in report.notices if n not in shown]
-        if notices:
-            extra["turns"] = [_say(runtime, state, notice, "notice") for notice in notices]
-        if isinstance(result, Command):
-            update = dict(result.update or {})
-            update["turns"] = list(update.get("turns", [])) + extra.pop("turns", [])
-            return Command(goto=result.goto, update={**update, **extra})
-        merged = dict(result or {})
-        merged["turns"] = list(merged.get("turns", [])) + extra.pop("turns", [])
-        return {**merged, **extra}
-
-    return wrapped
-
-
-def transcript_of(ctx: Context, state: InterviewState) -> Transcript:
-    """Build the transcript of an interview from its state."""
-    case = case_of(ctx, state)
-    return Transcript.model_validate(
-        {
-            "case_id": state.get("case_id"),
-            "problem": case.prompt if case else GENERIC_PROMPT,
-            "level": state.get("level", "senior"),
-            "turns": state.get("turns", []),
-        }
-    )

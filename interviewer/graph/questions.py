@@ -6,16 +6,21 @@ Plain functions over the state and the injected :class:`Context`, shared by the 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from interviewer.brain.base import FollowUpRequest, StepJudgment
 from interviewer.graph.context import Context
 from interviewer.graph.state import InterviewState
+from interviewer.honesty import clean, judge
 from interviewer.knowledge.models import Case, Signal
 from interviewer.rubric import StepRubric, step_rubric
 from interviewer.semantic.judging import signal_texts
 from interviewer.steps import STEP_IDS, StepId
 from interviewer.text import contains_cue, normalize, sentences
 from interviewer.transcript import JUDGED_KINDS
+
+if TYPE_CHECKING:
+    from interviewer.graph.calls import Calls
 
 
 def case_of(ctx: Context, state: InterviewState) -> Case | None:
@@ -57,15 +62,15 @@ def topic_texts(ctx: Context, case: Case | None) -> list[str]:
     return texts + [t for s in signals for t in signal_texts(s)]
 
 
-def judge_step(ctx: Context, state: InterviewState) -> StepJudgment:
-    """Judge the current step's answers so far."""
+def judge_step(ctx: Context, state: InterviewState, calls: Calls) -> StepJudgment:
+    """Judge the current step's answers so far, instantly, through the judging pipeline: to pick a gap."""
     step = step_of(state)
     judged = [
         (i, t["content"])
         for i, t in enumerate(state.get("turns", []))
         if t["role"] == "candidate" and t["step"] == step and t.get("kind") in JUDGED_KINDS
     ]
-    return ctx.brain.judge(rubric_of(ctx, state), judged)
+    return calls.take(judge(ctx.brain.assess, rubric_of(ctx, state), judged, calls.situation(state), ctx.brain.reader))
 
 
 def next_probe(
@@ -116,19 +121,20 @@ def follow_up_request(
     """Collect what a brain may see to ask about one gap: this step in full, earlier steps in brief."""
     step = step_of(state)
     candidate = [t for t in state.get("turns", []) if t["role"] == "candidate" and t.get("kind") in JUDGED_KINDS]
-    answers = tuple(t["content"] for t in candidate if t["step"] == step)
+    answers = tuple(text for t in candidate if t["step"] == step for text in [clean(t["content"])[0]] if text)
     record = []
     for earlier in STEP_IDS[: STEP_IDS.index(step)]:
-        openings = [sentences(t["content"]) for t in candidate if t["step"] == earlier]
+        openings = [sentences(clean(t["content"])[0]) for t in candidate if t["step"] == earlier]
         firsts = [" ".join(sents[0].text.split()[:RECORD_WORDS]) for sents in openings if sents]
         if firsts:
             record.append(f"{ctx.kb.framework.step(earlier).title}: " + " / ".join(firsts))
     said = normalize(" ".join(answers))
+    # A question naming an uncovered signal's cue or title hands out the answer (unless the candidate said it).
     forbidden = tuple(
         cue
         for s in rubric.signals
         if judgment.status(s.id) != "covered"
-        for cue in s.cues
+        for cue in (*s.cues, s.title)
         if not contains_cue(said, cue)
     )
     case = case_of(ctx, state)

@@ -14,6 +14,11 @@ def add_usage(left: dict[str, int] | None, right: dict[str, int] | None) -> dict
     return total
 
 
+def merge(left: dict[str, Any] | None, right: dict[str, Any] | None) -> dict[str, Any]:
+    """Merge two mappings, the right one winning key by key."""
+    return {**(left or {}), **(right or {})}
+
+
 class InputState(TypedDict):
     """What starts an interview."""
 
@@ -68,3 +73,7 @@ class InterviewState(InputState, total=False):
     """Token usage of the brain's model calls so far (empty for the offline brain)."""
     guard: Annotated[list[str], operator.add]
     """Leak-guard interventions: generated questions replaced by the authored probe."""
+    judgments: Annotated[dict[str, dict[str, Any]], merge]
+    """Each step's graded judgment for the debrief: step id -> {"key": what was judged, "judgment": ...}."""
+    llm: dict[str, Any] | None
+    """This session's circuit breaker: failures in a row, when the model may be tried again, and why it failed."""

@@ -1,137 +1,105 @@
-"""A thin, fault-tolerant layer over the ``openai`` client for OpenAI-compatible servers.
+"""A fault-tolerant layer over the ``openai`` client for OpenAI and OpenAI-compatible servers.
 
-Two calls are all the brains need: a structured call that returns a validated pydantic
-model, and a streamed text call. Both retry timeouts, rate limits, server errors and
-malformed output with exponential backoff, and both record token usage. Structured calls
-use the server's structured outputs (``json_schema``) when it supports them and fall back
-to JSON mode with validation and one repair retry when it does not.
+Two calls are all the brains need: ``structured`` returns a validated pydantic model and
+``stream`` returns the text answer piece by piece; each result carries its token usage. Every
+call ends by its deadline (total time, not per read: see ``bounded``), retries what another
+try can fix (timeouts, lost connections, 429, 5xx, malformed replies) and fails at once, with
+a sentence fit for the candidate, on what it cannot (refusals, cut-off replies, other 4xx).
+
+Servers differ; the client learns per model what the server rejects and adapts: structured
+outputs, then JSON mode, then the schema in a plain prompt; no ``temperature`` where it is
+refused (and never for reasoning models); no ``prompt_cache_key`` where it is unknown.
 """
 
 from __future__ import annotations
 
-import json
-import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, TypeVar
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Generic, Literal, Protocol, TypeVar, cast
+from urllib.parse import urlsplit
 
 import openai
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
+
+from interviewer.llm.bounded import DeadlinePassed, Handle, Pipe, call_by
+from interviewer.llm.checks import check_server
+from interviewer.llm.errors import DECLINED, LLMConfigError, LLMError, ReplyError, classify, mentions, timeout_text
+from interviewer.llm.replies import Message, parse_reply, repair_request, schema_instruction
+from interviewer.llm.retries import CallBudget, RetryPolicy
+from interviewer.llm.streams import ChunkReader, LiveRequest, TextStream, midstream_text
+from interviewer.llm.usage import Usage, usage_of
+
+__all__ = [
+    "ChatModel",
+    "Completion",
+    "LLMConfigError",
+    "LLMError",
+    "Message",
+    "OpenAIChat",
+    "RetryPolicy",
+    "StructuredMode",
+    "TextStream",
+    "TokenParam",
+    "Usage",
+]
 
 T = TypeVar("T", bound=BaseModel)
-R = TypeVar("R")
-Message = dict[str, str]
+V = TypeVar("V")
 StructuredMode = Literal["auto", "json_schema", "json_object"]
+TokenParam = Literal["max_tokens", "max_completion_tokens"]
+_Mode = Literal["json_schema", "json_object", "plain", "text"]
+_REASONING_PREFIXES = ("o1", "o3", "o4", "gpt-5")
+_FORMAT_WORDS = ("response_format", "json_schema", "json_object", "structured output", "response format")
+_CHECK_TIMEOUT_S = 5.0
 
 
-class LLMError(RuntimeError):
-    """A model call that still failed after its retries; the caller falls back."""
+@dataclass(frozen=True)
+class Completion(Generic[V]):
+    """A model call's value and what it cost."""
 
-
-class LLMConfigError(RuntimeError):
-    """The LLM provider cannot be used as configured (no key, server unreachable)."""
-
-
-@dataclass
-class Usage:
-    """Token counts, summed over calls."""
-
-    calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cached_tokens: int = 0
-
-    def add(self, other: Usage) -> None:
-        """Add another usage record into this one."""
-        self.calls += other.calls
-        self.prompt_tokens += other.prompt_tokens
-        self.completion_tokens += other.completion_tokens
-        self.cached_tokens += other.cached_tokens
-
-    def as_dict(self) -> dict[str, int]:
-        """Return the counts as a plain dict (for state and debrief metadata)."""
-        return {
-            "calls": self.calls,
-            "prompt_tokens": self.prompt_tokens,
-            "completion_tokens": self.completion_tokens,
-            "cached_tokens": self.cached_tokens,
-        }
-
-
-def usage_of(raw: Any) -> Usage:
-    """Read an OpenAI ``usage`` object (or None) into a Usage of one call."""
-    if raw is None:
-        return Usage(calls=1)
-    details = getattr(raw, "prompt_tokens_details", None)
-    return Usage(
-        calls=1,
-        prompt_tokens=int(getattr(raw, "prompt_tokens", 0) or 0),
-        completion_tokens=int(getattr(raw, "completion_tokens", 0) or 0),
-        cached_tokens=int(getattr(details, "cached_tokens", 0) or 0) if details else 0,
-    )
+    value: V
+    usage: Usage
 
 
 class ChatModel(Protocol):
     """What a brain needs from a language model; the seam that tests fake."""
 
-    def structured(self, messages: Sequence[Message], schema: type[T], *, model: str) -> T:
-        """Return the model's answer parsed into ``schema``; raise LLMError on failure."""
+    def structured(
+        self,
+        messages: Sequence[Message],
+        schema: type[T],
+        *,
+        model: str,
+        deadline: float | None = None,
+        cache_key: str | None = None,
+    ) -> Completion[T]:
+        """Return the answer parsed into ``schema``, by ``deadline`` (monotonic); raise LLMError on failure."""
         ...
 
-    def stream(self, messages: Sequence[Message], *, model: str) -> Iterator[str]:
-        """Yield the model's text answer piece by piece; raise LLMError on failure."""
+    def stream(
+        self, messages: Sequence[Message], *, model: str, deadline: float | None = None, cache_key: str | None = None
+    ) -> TextStream:
+        """Return the text answer as a stream of pieces; iterating it raises LLMError on failure."""
         ...
 
-    def take_usage(self) -> Usage:
-        """Return the usage recorded since the last call to this method, and reset it."""
-        ...
 
+@dataclass(frozen=True)
+class _Request:
+    """What one request sends besides its messages, and in which structured mode."""
 
-@dataclass
-class RetryPolicy:
-    """How often and how patiently a failed call is retried."""
+    mode: _Mode
+    options: dict[str, Any]
 
-    attempts: int = 3
-    """Tries in total, the first included."""
-    base_delay_s: float = 0.5
-    max_delay_s: float = 8.0
-    sleep: Callable[[float], None] = time.sleep
-
-    def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        """Return the wait before retry number ``attempt`` (1-based), honouring Retry-After."""
-        if retry_after is not None:
-            return min(retry_after, self.max_delay_s)
-        backoff = self.base_delay_s * 2 ** (attempt - 1)
-        return float(min(self.max_delay_s, backoff * (1 + random.random() / 4)))
-
-
-_RETRYABLE = (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError)
-
-
-def _retry_after(error: Exception) -> float | None:
-    response = getattr(error, "response", None)
-    value = response.headers.get("retry-after") if response is not None else None
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _describe(error: Exception) -> str:
-    status = getattr(error, "status_code", None)
-    name = type(error).__name__
-    return f"{name} ({status})" if status else name
-
-
-@dataclass
-class _Local(threading.local):
-    usage: Usage = field(default_factory=Usage)
+    @property
+    def model(self) -> str:
+        return str(self.options["model"])
 
 
 class OpenAIChat:
-    """ChatModel over the ``openai`` client; works with OpenAI and OpenAI-compatible servers."""
+    """ChatModel over the ``openai`` client; one instance is shared by many threads."""
 
     def __init__(
         self,
@@ -140,13 +108,36 @@ class OpenAIChat:
         structured_mode: StructuredMode = "auto",
         retry: RetryPolicy | None = None,
         temperature: float | None = 0.2,
+        timeout_s: float = 30.0,
+        max_output_tokens: int | None = 1024,
+        output_token_param: TokenParam | None = None,
     ) -> None:
-        """Wrap a client; its own retries should be off (``max_retries=0``), ours apply."""
+        """Wrap a client; its own retries should be off (``max_retries=0``), ours apply.
+
+        Args:
+            client: The openai client (its base URL says which server).
+            structured_mode: "auto" adapts per model; "json_schema" or "json_object" force a mode.
+            retry: Tries and backoff; every call stays within its deadline regardless.
+            temperature: Sent where the model accepts it; None never sends it.
+            timeout_s: Total seconds for a call given no deadline, retries included.
+            max_output_tokens: Cap on the reply's tokens; None sends no cap.
+            output_token_param: The cap's parameter name; by default ``max_completion_tokens`` when the
+                base URL is api.openai.com and ``max_tokens`` otherwise.
+        """
         self.client = client
         self.mode: StructuredMode = structured_mode
         self.retry = retry or RetryPolicy()
         self.temperature = temperature
-        self._local = _Local()
+        self.timeout_s = timeout_s
+        self.max_output_tokens = max_output_tokens
+        host = urlsplit(str(client.base_url)).hostname
+        default: TokenParam = "max_completion_tokens" if host == "api.openai.com" else "max_tokens"
+        self._token_param = output_token_param or default
+        self._lock = threading.Lock()
+        self._json_mode: set[str] = set()
+        self._plain: set[str] = set()
+        self._no_temperature: set[str] = set()
+        self._cache_key_ok = True
 
     @classmethod
     def from_settings(
@@ -157,6 +148,7 @@ class OpenAIChat:
         timeout_s: float,
         structured_mode: StructuredMode = "auto",
         retry: RetryPolicy | None = None,
+        max_output_tokens: int | None = 1024,
     ) -> OpenAIChat:
         """Build the client; a local server needs no key, OpenAI itself does."""
         if not api_key and not base_url:
@@ -166,138 +158,181 @@ class OpenAIChat:
                 " offline brain: INTERVIEWER_PROVIDER=offline."
             )
         client = openai.OpenAI(api_key=api_key or "not-needed", base_url=base_url, timeout=timeout_s, max_retries=0)
-        return cls(client, structured_mode=structured_mode, retry=retry)
-
-    def check(self) -> None:
-        """Raise LLMConfigError with one clear sentence if the server cannot be used."""
-        where = str(self.client.base_url)
-        try:
-            self.client.models.list(timeout=5.0)
-        except openai.AuthenticationError as error:
-            raise LLMConfigError(f"the server at {where} rejected the API key ({_describe(error)}).") from None
-        except (openai.APIConnectionError, openai.APITimeoutError) as error:
-            raise LLMConfigError(
-                f"cannot reach an OpenAI-compatible server at {where} ({_describe(error)}); is it running?"
-            ) from None
-        except openai.APIStatusError:
-            return  # some compatible servers do not list models; the chat endpoint may still work
-
-    def take_usage(self) -> Usage:
-        """Return the usage recorded in this thread since the last call, and reset it."""
-        usage, self._local.usage = self._local.usage, Usage()
-        return usage
-
-    def _with_retries(self, call: Callable[[], R]) -> R:
-        last: Exception | None = None
-        for attempt in range(1, self.retry.attempts + 1):
-            try:
-                return call()
-            except (*_RETRYABLE, _Malformed) as error:
-                last = error
-                if attempt < self.retry.attempts:
-                    self.retry.sleep(self.retry.delay(attempt, _retry_after(error)))
-            except openai.OpenAIError as error:
-                raise LLMError(f"the model server refused the request: {_describe(error)}") from error
-        assert last is not None
-        raise LLMError(f"the model did not answer after {self.retry.attempts} tries: {_describe(last)}") from last
-
-    def structured(self, messages: Sequence[Message], schema: type[T], *, model: str) -> T:
-        """Return the answer parsed into ``schema``, with retries and the JSON-mode fallback."""
-        return self._with_retries(lambda: self._structured_once(list(messages), schema, model))
-
-    def _structured_once(self, messages: list[Message], schema: type[T], model: str) -> T:
-        if self.mode in ("auto", "json_schema"):
-            try:
-                return self._json_schema(messages, schema, model)
-            except openai.BadRequestError:
-                if self.mode == "json_schema":
-                    raise
-                self.mode = "json_object"  # the server has no structured outputs; remember that
-        return self._json_object(messages, schema, model)
-
-    def _create(self, messages: list[Message], model: str, **kwargs: Any) -> Any:
-        extra: dict[str, Any] = {"temperature": self.temperature} if self.temperature is not None else {}
-        response = self.client.chat.completions.create(
-            model=model,
-            messages=messages,  # type: ignore[arg-type]
-            **extra,
-            **kwargs,
+        return cls(
+            client,
+            structured_mode=structured_mode,
+            retry=retry,
+            timeout_s=timeout_s,
+            max_output_tokens=max_output_tokens,
         )
-        if not kwargs.get("stream"):
-            self._local.usage.add(usage_of(response.usage))
-        return response
 
-    def _json_schema(self, messages: list[Message], schema: type[T], model: str) -> T:
-        response_format = {
-            "type": "json_schema",
-            "json_schema": {"name": schema.__name__, "schema": _strict_schema(schema), "strict": True},
-        }
-        response = self._create(messages, model, response_format=response_format)
-        return _parse(response.choices[0].message.content, schema)
+    def check(self, models: Sequence[str] = ()) -> None:
+        """Raise LLMConfigError with one clear sentence if the server cannot be used for ``models``."""
+        check_server(self.client, models, timeout_s=_CHECK_TIMEOUT_S)
 
-    def _json_object(self, messages: list[Message], schema: type[T], model: str) -> T:
-        instruction = "Answer with one JSON object only, matching this JSON schema:\n" + json.dumps(
-            schema.model_json_schema(), separators=(",", ":")
-        )
-        framed = [*messages, {"role": "system", "content": instruction}]
-        response = self._create(framed, model, response_format={"type": "json_object"})
-        content = response.choices[0].message.content
+    # -- structured ------------------------------------------------------------------------
+
+    def structured(
+        self,
+        messages: Sequence[Message],
+        schema: type[T],
+        *,
+        model: str,
+        deadline: float | None = None,
+        cache_key: str | None = None,
+    ) -> Completion[T]:
+        """Return the answer parsed into ``schema``, adapting to what the server supports."""
+        call = self._begin(deadline)
+        while True:
+            request = self._request(model, cache_key, structured=True)
+            try:
+                return Completion(self._structured_try(list(messages), schema, request, call), call.usage)
+            except Exception as error:  # every failure is judged by _recover
+                self._recover(error, request, call)
+
+    def _structured_try(self, messages: list[Message], schema: type[T], request: _Request, call: CallBudget) -> T:
+        if request.mode == "json_schema":
+            message = self._send(call, request, messages, response_format=schema)
+            if message.parsed is None:
+                return parse_reply(message.content, schema)  # raises the reason it could not be read
+            return cast(T, message.parsed)
+        framed = [*messages, schema_instruction(schema)]
+        extra = {"response_format": {"type": "json_object"}} if request.mode == "json_object" else {}
+        content = self._send(call, request, framed, **extra).content
         try:
-            return _parse(content, schema)
-        except _Malformed as error:
-            repair = [
-                *framed,
-                {"role": "assistant", "content": content or ""},
-                {"role": "user", "content": f"That was not valid: {error}. Reply with the corrected JSON object only."},
-            ]
-            response = self._create(repair, model, response_format={"type": "json_object"})
-            return _parse(response.choices[0].message.content, schema)
+            return parse_reply(content, schema)
+        except ReplyError as error:
+            repaired = self._send(call, request, [*framed, *repair_request(content, error)], **extra)
+            return parse_reply(repaired.content, schema)
 
-    def stream(self, messages: Sequence[Message], *, model: str) -> Iterator[str]:
-        """Yield text pieces; a failure before the first piece is retried, later ones raise LLMError."""
-        stream = self._with_retries(lambda: self._open_stream(list(messages), model))
-        try:
-            for chunk in stream:
-                if chunk.usage is not None:
-                    self._local.usage.add(usage_of(chunk.usage))
-                for choice in chunk.choices:
-                    if choice.delta.content:
-                        yield choice.delta.content
-        except (openai.OpenAIError, ValueError) as error:
-            raise LLMError(f"the model stopped mid-answer: {_describe(error)}") from error
+    def _send(self, call: CallBudget, request: _Request, messages: list[Message], **extra: Any) -> Any:
+        """Send one request within the call's deadline; return the reply's message."""
+        kwargs = {**request.options, "messages": messages, "timeout": self._timeout(call), **extra}
+        api = self.client.chat.completions.with_streaming_response
 
-    def _open_stream(self, messages: list[Message], model: str) -> Any:
-        return self._create(messages, model, stream=True, stream_options={"include_usage": True})
+        def work(handle: Handle) -> Any:
+            with api.parse(**kwargs) as response:
+                handle.attach(response.close)
+                return response.parse()
 
+        completion = call_by(call.deadline, work)
+        call.usage.add(usage_of(completion.usage))
+        if not completion.choices:
+            raise ReplyError("the model server sent no answer", retry=True)
+        message = completion.choices[0].message
+        if getattr(message, "refusal", None):
+            raise ReplyError(DECLINED, retry=False)
+        return message
 
-class _Malformed(ValueError):
-    """The model's output is not the JSON the schema asks for."""
+    # -- streaming -------------------------------------------------------------------------
 
+    def stream(
+        self, messages: Sequence[Message], *, model: str, deadline: float | None = None, cache_key: str | None = None
+    ) -> TextStream:
+        """Return the answer as a stream; a failure before the first piece is retried, later ones raise."""
+        call = self._begin(deadline)
+        live = LiveRequest()
+        return TextStream(self._pieces(list(messages), model, cache_key, call, live), call.usage, on_close=live.close)
 
-def _parse(content: str | None, schema: type[T]) -> T:
-    if not content:
-        raise _Malformed("empty answer")
-    try:
-        return schema.model_validate_json(content)
-    except ValidationError as error:
-        raise _Malformed(str(error).splitlines()[0] + ": " + "; ".join(e["msg"] for e in error.errors()[:3])) from None
+    def _pieces(
+        self, messages: list[Message], model: str, cache_key: str | None, call: CallBudget, live: LiveRequest
+    ) -> Iterator[str]:
+        shown = False
+        while not live.closed:
+            request = self._request(model, cache_key, structured=False)
+            pipe: Pipe[Any] = Pipe(partial(self._chunks, messages, request, call))
+            live.pipe = pipe
+            reading = ChunkReader()
+            try:
+                for chunk in pipe.items(call.deadline):
+                    for piece in reading.take(chunk):
+                        shown = True
+                        yield piece
+                if not live.closed:
+                    reading.check()
+                return
+            except Exception as error:  # every failure is judged below
+                if live.closed:
+                    return
+                if shown:
+                    call.give_up(midstream_text(error, call.budget_s), error)
+                self._recover(error, request, call)
+            finally:
+                pipe.cancel()
+                call.usage.add(reading.spent())
 
+    def _chunks(self, messages: list[Message], request: _Request, call: CallBudget, handle: Handle) -> Iterable[Any]:
+        kwargs = {**request.options, "messages": messages, "timeout": self._timeout(call)}
+        create: Any = self.client.chat.completions.create
+        stream = create(**kwargs, stream=True, stream_options={"include_usage": True})
+        handle.attach(stream.close)
+        with stream:
+            yield from stream
 
-def _strict_schema(schema: type[BaseModel]) -> dict[str, Any]:
-    """Return the model's JSON schema in the strict form structured outputs require."""
-    data = schema.model_json_schema()
+    # -- shared ----------------------------------------------------------------------------
 
-    def tighten(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "object" and "properties" in node:
-                node["additionalProperties"] = False
-                node["required"] = list(node["properties"])
-            node.pop("default", None)
-            for value in node.values():
-                tighten(value)
-        elif isinstance(node, list):
-            for value in node:
-                tighten(value)
+    def _begin(self, deadline: float | None) -> CallBudget:
+        now = time.monotonic()
+        end = deadline if deadline is not None else now + self.timeout_s
+        return CallBudget(deadline=end, budget_s=max(0.0, end - now), policy=self.retry)
 
-    tighten(data)
-    return data
+    def _timeout(self, call: CallBudget) -> float:
+        """Return the HTTP timeout of the next request: never past the deadline, nor the client's own."""
+        remaining = call.remaining()
+        if remaining <= 0:
+            raise DeadlinePassed
+        own = self.client.timeout
+        read = own if isinstance(own, int | float) else getattr(own, "read", None)
+        return min(remaining, float(read)) if isinstance(read, int | float) and read > 0 else remaining
+
+    def _request(self, model: str, cache_key: str | None, *, structured: bool) -> _Request:
+        with self._lock:
+            plain, json_mode = model in self._plain, model in self._json_mode
+            temperature_ok, cache_key_ok = model not in self._no_temperature, self._cache_key_ok
+        mode: _Mode = "text"
+        if structured:
+            forced: _Mode = "json_object" if self.mode == "json_object" else "json_schema"
+            mode = "plain" if plain else "json_object" if json_mode else forced
+        options: dict[str, Any] = {"model": model}
+        if self.max_output_tokens is not None:
+            options[self._token_param] = self.max_output_tokens
+        if (
+            self.temperature is not None
+            and temperature_ok
+            and not model.rsplit("/", 1)[-1].startswith(_REASONING_PREFIXES)
+        ):
+            options["temperature"] = self.temperature
+        if cache_key and cache_key_ok:
+            # extra_body works with every SDK version, including those without the parameter
+            options["extra_body"] = {"prompt_cache_key": cache_key}
+        return _Request(mode, options)
+
+    def _recover(self, error: Exception, request: _Request, call: CallBudget) -> None:
+        """Return to send again (at once, or after a backoff); raise LLMError when the call is over."""
+        if isinstance(error, DeadlinePassed):
+            call.give_up(timeout_text(call.budget_s), error)
+        if isinstance(error, openai.BadRequestError) and self._adapt(error, request):
+            return  # the server told us what it does not take: not a failed try
+        failure = classify(error, call.budget_s)
+        if not failure.retry:
+            call.give_up(failure.text, error)
+        call.back_off(failure, error)
+
+    def _adapt(self, error: openai.BadRequestError, request: _Request) -> bool:
+        """Learn from a 400 what to leave out for this model; say whether anything changed."""
+        model = request.model
+        with self._lock:
+            if "temperature" in request.options and mentions(error, "temperature"):
+                self._no_temperature.add(model)
+                return True
+            if "extra_body" in request.options and mentions(error, "prompt_cache_key"):
+                self._cache_key_ok = False
+                return True
+            if self.mode == "auto" and mentions(error, *_FORMAT_WORDS):
+                if request.mode == "json_schema":
+                    self._json_mode.add(model)
+                    return True
+                if request.mode == "json_object":
+                    self._plain.add(model)
+                    return True
+        return False

@@ -2,10 +2,11 @@
 
 It speaks the chat-completions wire format (plain, JSON mode, structured outputs, and
 server-sent-event streaming with a usage chunk) and ``GET /v1/models``. Answers come from a
-``responder`` function; the default one returns a schema-valid minimal answer. Faults are
-queued per request: ``slow``, ``429``, ``500``, ``malformed``, ``drop`` (close the
-connection) and ``no_schema`` (reject structured outputs, like servers without them).
-Token counts are estimated at four characters per token.
+``responder`` function; the default one returns a schema-valid minimal answer. It bills like a
+real server (messages, schema and tools at four characters per token), simulates prompt
+caching (OpenAI's rule: a shared prefix of at least 1024 tokens, counted in steps of 128) and
+logs every request. Faults are queued per request with ``fail_next`` or played on every
+request with ``always``; ``FAULT_NOTES`` says what each one does.
 
 Run one by hand with ``interviewer stub-server --port 8765``.
 """
@@ -16,18 +17,48 @@ import json
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from interviewer.llm.stub_billing import PromptCache, estimate_tokens, prompt_text, prompt_tokens
+from interviewer.llm.stub_handler import StubHandler
+
+__all__ = [
+    "DEFAULT_QUESTION",
+    "FAULTS",
+    "FAULT_NOTES",
+    "Responder",
+    "StubServer",
+    "default_responder",
+    "estimate_tokens",
+    "minimal_instance",
+    "prompt_text",
+    "prompt_tokens",
+    "request_schema",
+]
+
 Responder = Callable[[dict[str, Any]], str]
-FAULTS = ("slow", "429", "500", "malformed", "drop", "no_schema")
+FAULT_NOTES = {
+    "slow": "wait slow_s, then answer",
+    "stall": "wait slow_s, then answer (the same as slow)",
+    "429": "rate limited, with retry-after: 0",
+    "500": "server error",
+    "malformed": "answer '{not json' as the content",
+    "drop": "close the connection without answering",
+    "cut": "send half of the answer, then close the connection",
+    "drip": "send the answer one byte every drip_s seconds",
+    "not_json": "HTTP 200 whose JSON body is an HTML error page",
+    "bad_request": "400 about a message that is too long",
+    "no_temperature": "400 about temperature, if the request has one",
+    "no_schema": "400 about json_schema, if the request asks for structured outputs",
+    "no_json_mode": "400 about response_format, if the request asks for JSON mode",
+    "refusal": "the model refuses (message.refusal set, content null)",
+    "length": "half of the answer, finish_reason 'length'",
+}
+FAULTS = tuple(FAULT_NOTES)
 DEFAULT_QUESTION = "Could you walk me through the reasoning behind that choice?"
-
-
-def estimate_tokens(text: str) -> int:
-    """Estimate tokens at four characters per token (the stub has no tokenizer)."""
-    return max(1, len(text) // 4)
+_SCHEMA_MARKER = "matching this JSON schema:\n"
 
 
 def minimal_instance(schema: dict[str, Any], defs: dict[str, Any] | None = None) -> Any:
@@ -57,20 +88,17 @@ def minimal_instance(schema: dict[str, Any], defs: dict[str, Any] | None = None)
 
 
 def request_schema(body: dict[str, Any]) -> dict[str, Any] | None:
-    """Return the JSON schema a chat request asks for, from structured outputs or a JSON-mode prompt."""
+    """Return the JSON schema a chat request asks for: structured outputs, or a schema in the prompt."""
     response_format = body.get("response_format") or {}
     if response_format.get("type") == "json_schema":
         schema: dict[str, Any] = response_format["json_schema"]["schema"]
         return schema
-    if response_format.get("type") == "json_object":
-        for message in reversed(body.get("messages", [])):
-            text = str(message.get("content") or "")
-            marker = "matching this JSON schema:\n"
-            if marker in text:
-                found: dict[str, Any] = json.loads(text.split(marker, 1)[1])
-                return found
-        return {}
-    return None
+    for message in reversed(body.get("messages", [])):
+        text = str(message.get("content") or "")
+        if _SCHEMA_MARKER in text:
+            found: dict[str, Any] = json.loads(text.split(_SCHEMA_MARKER, 1)[1])
+            return found
+    return {} if response_format.get("type") == "json_object" else None
 
 
 def default_responder(body: dict[str, Any]) -> str:
@@ -84,12 +112,42 @@ def default_responder(body: dict[str, Any]) -> str:
 class StubServer:
     """An OpenAI-compatible HTTP server in a background thread; use it as a context manager."""
 
-    def __init__(self, responder: Responder = default_responder, *, port: int = 0, slow_s: float = 3.0) -> None:
-        """Prepare the server on 127.0.0.1 (port 0 picks a free port)."""
+    def __init__(
+        self,
+        responder: Responder = default_responder,
+        *,
+        port: int = 0,
+        slow_s: float = 3.0,
+        latency_s: float = 0.0,
+        drip_s: float = 0.5,
+        models: Sequence[str] = ("stub",),
+        strict_models: bool = False,
+    ) -> None:
+        """Prepare the server on 127.0.0.1 (port 0 picks a free port).
+
+        Args:
+            responder: Makes the answer's content from the request body.
+            port: Port to listen on; 0 picks a free one.
+            slow_s: How long the ``slow`` and ``stall`` faults wait.
+            latency_s: How long every chat call waits before sending anything.
+            drip_s: The pause between bytes of the ``drip`` fault.
+            models: The models ``GET /v1/models`` lists.
+            strict_models: Answer 404 ``model_not_found`` for a model not in ``models``.
+        """
         self.responder = responder
         self.slow_s = slow_s
+        self.latency_s = latency_s
+        self.drip_s = drip_s
+        self.models = tuple(models)
+        self.strict_models = strict_models
         self.faults: deque[str] = deque()
+        self.sticky: str | None = None
         self.requests: list[dict[str, Any]] = []
+        """Every chat request body, in order of arrival."""
+        self.log: list[dict[str, Any]] = []
+        """One entry per request (same order): time, model, stream, prompt_tokens, cached_tokens, cache_key."""
+        self.stopping = threading.Event()
+        self._cache = PromptCache()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
@@ -102,25 +160,47 @@ class StubServer:
 
     def fail_next(self, *faults: str) -> None:
         """Queue faults for the next requests, one per request."""
-        unknown = set(faults) - set(FAULTS)
-        if unknown:
-            raise ValueError(f"unknown faults {sorted(unknown)}; known: {', '.join(FAULTS)}")
+        _check_faults(faults)
         with self._lock:
             self.faults.extend(faults)
 
-    def _next_fault(self) -> str | None:
+    def always(self, fault: str | None) -> None:
+        """Play ``fault`` on every request that has no queued fault; None stops it."""
+        if fault is not None:
+            _check_faults((fault,))
         with self._lock:
-            return self.faults.popleft() if self.faults else None
+            self.sticky = fault
+
+    def arrive(self, body: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+        """Record a chat request; return the fault to play and its log entry (with the billing)."""
+        text = prompt_text(body)
+        with self._lock:
+            fault = self.faults.popleft() if self.faults else self.sticky
+            tokens = prompt_tokens(body)
+            entry = {
+                "time": time.monotonic(),
+                "model": body.get("model"),
+                "stream": bool(body.get("stream")),
+                "prompt_tokens": tokens,
+                "cached_tokens": min(self._cache.hit(text), tokens // 128 * 128),
+                "cache_key": body.get("prompt_cache_key"),
+            }
+            self.requests.append(body)
+            self.log.append(entry)
+        return fault, entry
 
     def start(self) -> StubServer:
         """Start serving in a daemon thread."""
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # a short poll interval makes stop() quick (shutdown waits for the next poll)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the socket."""
-        self._server.shutdown()
+        """Stop serving and close the socket; dripping answers stop too."""
+        self.stopping.set()
+        if self._thread is not None:  # shutdown() waits for serve_forever, which must have started
+            self._server.shutdown()
         self._server.server_close()
 
     def __enter__(self) -> StubServer:
@@ -132,91 +212,10 @@ class StubServer:
         self.stop()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
-        return type("BoundHandler", (_Handler,), {"stub": self})
+        return type("BoundHandler", (StubHandler,), {"stub": self})
 
 
-class _Handler(BaseHTTPRequestHandler):
-    """Serves the chat-completions and models endpoints for one StubServer."""
-
-    protocol_version = "HTTP/1.1"
-    stub: StubServer
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        """Keep the test output quiet."""
-
-    def _send(self, status: int, payload: object, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self) -> None:  # noqa: N802
-        """List the one model."""
-        if self.path.rstrip("/").endswith("/models"):
-            self._send(200, {"object": "list", "data": [{"id": "stub", "object": "model"}]})
-        else:
-            self._send(404, {"error": {"message": "not found"}})
-
-    def do_POST(self) -> None:  # noqa: N802
-        """Answer a chat completion, or play the next queued fault."""
-        length = int(self.headers.get("Content-Length") or 0)
-        body = json.loads(self.rfile.read(length) or b"{}")
-        if not self.path.rstrip("/").endswith("/chat/completions"):
-            self._send(404, {"error": {"message": "not found"}})
-            return
-        with self.stub._lock:
-            self.stub.requests.append(body)
-        fault = self.stub._next_fault()
-        if self._play(fault, body):
-            return
-        content = "{not json" if fault == "malformed" else self.stub.responder(body)
-        prompt = sum(estimate_tokens(str(m.get("content") or "")) + 4 for m in body.get("messages", []))
-        completion = estimate_tokens(content)
-        usage = {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
-        if body.get("stream"):
-            self._stream(body, content, usage)
-            return
-        choice = {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
-        completion_body = {"id": "chatcmpl-stub", "object": "chat.completion", "created": 0}
-        self._send(200, {**completion_body, "model": body.get("model", "stub"), "choices": [choice], "usage": usage})
-
-    def _play(self, fault: str | None, body: dict[str, Any]) -> bool:
-        """Play a fault; return True when it answered the request."""
-        if fault == "drop":
-            self.close_connection = True
-            self.connection.close()
-            return True
-        if fault == "slow":
-            time.sleep(self.stub.slow_s)
-        if fault == "429":
-            self._send(429, {"error": {"message": "rate limited", "type": "rate_limit"}}, {"retry-after": "0"})
-            return True
-        if fault == "500":
-            self._send(500, {"error": {"message": "server error", "type": "server_error"}})
-            return True
-        if fault == "no_schema" and (body.get("response_format") or {}).get("type") == "json_schema":
-            self._send(400, {"error": {"message": "response_format json_schema is not supported"}})
-            return True
-        return False
-
-    def _stream(self, body: dict[str, Any], content: str, usage: dict[str, int]) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Connection", "close")
-        self.end_headers()
-        self.close_connection = True
-        base = {"id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": 0, "model": "stub"}
-        for i, word in enumerate(content.split(" ")):
-            piece = word if i == 0 else " " + word
-            chunk = {**base, "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
-            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-        final = {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
-        self.wfile.write(f"data: {json.dumps(final)}\n\n".encode())
-        if (body.get("stream_options") or {}).get("include_usage"):
-            self.wfile.write(f"data: {json.dumps({**base, 'choices': [], 'usage': usage})}\n\n".encode())
-        self.wfile.write(b"data: [DONE]\n\n")
-        self.wfile.flush()
+def _check_faults(faults: Sequence[str]) -> None:
+    unknown = set(faults) - set(FAULTS)
+    if unknown:
+        raise ValueError(f"unknown faults {sorted(unknown)}; known: {', '.join(FAULTS)}")

@@ -53,8 +53,11 @@ def test_keyword_lists_are_not_questions() -> None:
 
 
 def test_assumptions_are_recognised_in_their_usual_forms() -> None:
-    for text in ("I'll assume clicks arrive instantly.", "Assuming everyone consented, we use all features.",
-                 "I'm assuming a 50 ms budget."):
+    for text in (
+        "I'll assume clicks arrive instantly.",
+        "Assuming everyone consented, we use all features.",
+        "I'm assuming a 50 ms budget.",
+    ):
         assert states_assumption(normalize(text)), text
     assert not states_assumption(normalize("Clicks arrive late, so I wait ten minutes."))
 

@@ -178,10 +178,10 @@ class FlakyBrain(OfflineBrain):
         super().__init__()
         self.fail = False
 
-    def classify(self, message, *, step_vocabulary, topic_texts=()):  # type: ignore[no-untyped-def]
+    def classify(self, message, situation, *, step_vocabulary, topic_texts=()):  # type: ignore[no-untyped-def]
         if self.fail:
             raise RuntimeError("brain crashed")
-        return super().classify(message, step_vocabulary=step_vocabulary, topic_texts=topic_texts)
+        return super().classify(message, situation, step_vocabulary=step_vocabulary, topic_texts=topic_texts)
 
 
 def test_a_crash_never_loses_the_answer(kb: KnowledgeBase, tmp_path: Path) -> None:

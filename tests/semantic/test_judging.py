@@ -2,8 +2,10 @@
 
 import pytest
 
+from interviewer.brain.base import Situation
 from interviewer.brain.offline import OfflineBrain
 from interviewer.brain.rules import has_reason
+from interviewer.honesty import judged
 from interviewer.knowledge.loader import KnowledgeBase
 from interviewer.rubric import step_rubric
 from interviewer.text import normalize
@@ -26,9 +28,9 @@ def test_plain_words_and_their_standard_twin_both_earn_covered_and_a_buzzword_li
     kb: KnowledgeBase,
 ) -> None:
     rubric = step_rubric(kb, kb.case("ad-ctr"), "evaluation")
-    standard = brain.judge(rubric, [(1, STANDARD)])
-    plain = brain.judge(rubric, [(1, PLAIN)])
-    listed = brain.judge(rubric, [(1, BUZZWORDS)])
+    standard = judged(brain, rubric, [(1, STANDARD)])
+    plain = judged(brain, rubric, [(1, PLAIN)])
+    listed = judged(brain, rubric, [(1, BUZZWORDS)])
     assert standard.status("logloss-calibration") == "covered"
     assert plain.status("logloss-calibration") == "covered"
     assert all(j.status != "covered" for j in listed.signals)
@@ -36,8 +38,8 @@ def test_plain_words_and_their_standard_twin_both_earn_covered_and_a_buzzword_li
 
 def test_one_sentence_credits_only_the_signal_it_is_closest_to(kb: KnowledgeBase) -> None:
     rubric = step_rubric(kb, kb.case("ad-ctr"), "evaluation")
-    judged = brain.judge(rubric, [(1, "I'd run an A/B test on revenue because offline numbers can mislead us.")])
-    credited = [j.signal_id for j in judged.signals if j.status != "missing"]
+    judgment = judged(brain, rubric, [(1, "I'd run an A/B test on revenue because offline numbers can mislead us.")])
+    credited = [j.signal_id for j in judgment.signals if j.status != "missing"]
     assert credited == ["ab-test-revenue"]
 
 
@@ -50,14 +52,15 @@ def test_a_correct_answer_without_a_step_keyword_is_on_topic(kb: KnowledgeBase) 
     ctx = Context(kb=kb, brain=brain, phrases=load_phrases(REPO_ROOT / "prompts"))
     case = kb.case("ad-ctr")
     message = "Many small decision trees added together, each one correcting the mistakes of the ones before it."
-    kind = brain.classify(message, step_vocabulary=[], topic_texts=topic_texts(ctx, case))
+    kind = brain.classify(message, Situation(), step_vocabulary=[], topic_texts=topic_texts(ctx, case)).value
     assert kind == "answer"
     assert (
         brain.classify(
             "What's your favourite football team?",
+            Situation(),
             step_vocabulary=vocabulary(ctx, case),
             topic_texts=topic_texts(ctx, case),
-        )
+        ).value
         == "off_topic"
     )
 
@@ -79,33 +82,35 @@ def test_a_reason_is_a_clause_that_relates_the_choice_not_a_figure(text: str, re
 
 def test_a_connective_in_the_next_sentence_is_not_a_reason(kb: KnowledgeBase) -> None:
     rubric = step_rubric(kb, kb.case("ad-ctr"), "evaluation")
-    alone = brain.judge(rubric, [(1, "We track calibration and log loss.")])
-    padded = brain.judge(rubric, [(1, "We track calibration and log loss. So. Point 1.")])
+    alone = judged(brain, rubric, [(1, "We track calibration and log loss.")])
+    padded = judged(brain, rubric, [(1, "We track calibration and log loss. So. Point 1.")])
     assert alone.signals == padded.signals
 
 
 def test_a_sentence_closer_to_a_red_flag_earns_nothing(kb: KnowledgeBase) -> None:
     rubric = step_rubric(kb, kb.case("ad-ctr"), "evaluation")
-    judged = brain.judge(rubric, [(1, "I'd measure accuracy on held-out impressions, and above 99% is good enough.")])
-    assert all(j.status == "missing" for j in judged.signals)
-    assert [f.flag_id for f in judged.red_flags] == ["accuracy"]
+    judgment = judged(
+        brain, rubric, [(1, "I'd measure accuracy on held-out impressions, and above 99% is good enough.")]
+    )
+    assert all(j.status == "missing" for j in judgment.signals)
+    assert [f.flag_id for f in judgment.red_flags] == ["accuracy"]
 
 
 def test_an_assumption_the_hidden_facts_contradict_is_a_red_flag_with_the_quote(kb: KnowledgeBase) -> None:
     rubric = step_rubric(kb, kb.case("ad-ctr"), "requirements")
     text = "I'll also assume clicks are logged instantly, so labels are known right away."
-    judged = brain.judge(rubric, [(2, text)])
-    flags = {f.flag_id: f for f in judged.red_flags}
+    judgment = judged(brain, rubric, [(2, text)])
+    flags = {f.flag_id: f for f in judgment.red_flags}
     assert "contradicts-label-delay" in flags
     assert flags["contradicts-label-delay"].quote == text
     told = step_rubric(kb, kb.case("ad-ctr"), "requirements", revealed=["label-delay"])
-    assert "contradicts-label-delay" not in {f.flag_id for f in brain.judge(told, [(2, text)]).red_flags}
+    assert "contradicts-label-delay" not in {f.flag_id for f in judged(brain, told, [(2, text)]).red_flags}
 
 
 def test_a_correct_assumption_with_the_opposite_polarity_is_not_flagged(kb: KnowledgeBase) -> None:
     rubric = step_rubric(kb, kb.case("ad-ctr"), "requirements")
-    judged = brain.judge(rubric, [(2, "I'll assume clicks are not all logged instantly, since some arrive late.")])
-    assert "contradicts-label-delay" not in {f.flag_id for f in judged.red_flags}
+    judgment = judged(brain, rubric, [(2, "I'll assume clicks are not all logged instantly, since some arrive late.")])
+    assert "contradicts-label-delay" not in {f.flag_id for f in judgment.red_flags}
 
 
 @pytest.mark.parametrize(
@@ -117,12 +122,12 @@ def test_a_correct_assumption_with_the_opposite_polarity_is_not_flagged(kb: Know
     ],
 )
 def test_a_question_reveals_the_facts_it_means(kb: KnowledgeBase, question: str, expect: set[str]) -> None:
-    got = {f.id for f in brain.match_facts(question, kb.case("ad-ctr").facts)}
+    got = {f.id for f in brain.match_facts(question, kb.case("ad-ctr").facts, Situation()).value}
     assert got == expect
 
 
 def test_a_keyword_dump_reveals_nothing_and_a_message_reveals_at_most_two(kb: KnowledgeBase) -> None:
     facts = kb.case("ad-ctr").facts
-    assert brain.match_facts("latency, scale, privacy, labels, ctr, infrastructure?", facts) == []
+    assert brain.match_facts("latency, scale, privacy, labels, ctr, infrastructure?", facts, Situation()).value == []
     many = "What's the scale? What's the latency budget? Any privacy rules? How are clicks logged?"
-    assert len(brain.match_facts(many, facts)) <= 2
+    assert len(brain.match_facts(many, facts, Situation()).value) <= 2

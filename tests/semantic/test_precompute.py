@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from interviewer.brain.base import Situation
 from interviewer.brain.offline import OfflineBrain
 from interviewer.knowledge.loader import KnowledgeBase
 from interviewer.rubric import step_rubric
@@ -49,12 +50,13 @@ def test_stale_or_broken_vectors_are_ignored_not_trusted(kb: KnowledgeBase, vect
 
 def test_the_brain_preloads_once_when_it_first_needs_the_model(kb: KnowledgeBase, vectors: Path) -> None:
     calls: list[Encoder] = []
+
     def preload(encoder: Encoder) -> int:
         calls.append(encoder)
         return load_vectors(vectors, encoder, kb.fingerprint)
 
     brain = OfflineBrain(encoder=Encoder(), preload=preload)
     assert calls == []
-    brain.match_facts("What is the latency budget?", kb.case("ad-ctr").facts)
-    brain.match_facts("How many users are there?", kb.case("ad-ctr").facts)
+    brain.match_facts("What is the latency budget?", kb.case("ad-ctr").facts, Situation())
+    brain.match_facts("How many users are there?", kb.case("ad-ctr").facts, Situation())
     assert calls == [brain.encoder]

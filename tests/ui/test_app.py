@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from interviewer import factory
-from interviewer.brain.base import MessageKind
+from interviewer.brain.base import MessageKind, Outcome, Situation
 from interviewer.brain.offline import OfflineBrain
 from interviewer.settings import get_settings
 from ui import state
@@ -184,12 +184,12 @@ class FlakyBrain(OfflineBrain):
         self.failed = False
 
     def classify(
-        self, message: str, *, step_vocabulary: Sequence[str], topic_texts: Sequence[str] = ()
-    ) -> MessageKind:
+        self, message: str, situation: Situation, *, step_vocabulary: Sequence[str], topic_texts: Sequence[str] = ()
+    ) -> Outcome[MessageKind]:
         if not self.failed:
             self.failed = True
             raise TimeoutError("the model did not answer")
-        return super().classify(message, step_vocabulary=step_vocabulary, topic_texts=topic_texts)
+        return super().classify(message, situation, step_vocabulary=step_vocabulary, topic_texts=topic_texts)
 
 
 def test_a_failed_turn_keeps_the_message_and_retries(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
