@@ -31,7 +31,7 @@ from interviewer.knowledge.loader import KnowledgeBase, KnowledgeError, load_kno
 from interviewer.knowledge.models import Case
 from interviewer.llm.candidate import LLMCandidate
 from interviewer.llm.client import LLMConfigError
-from interviewer.llm.stub import FAULTS, StubServer
+from interviewer.llm.stub import FAULTS, StubServer, default_responder
 from interviewer.personas import Persona, builtin_persona_path, builtin_personas, load_persona
 from interviewer.prompts import load_llm_prompts
 from interviewer.semantic.encoder import get_encoder
@@ -298,9 +298,15 @@ def stub_server(
         None, "--always", help=f"Play one fault on every request: {', '.join(FAULTS)}.", metavar="FAULT"
     ),
     model: list[str] = typer.Option([], "--model", help="A model the stub lists (repeatable; default: stub)."),
+    grader: bool = typer.Option(
+        False, "--grader/--minimal", help="Grade with the stub's heuristic grader (mixed verdicts) or minimally."
+    ),
 ) -> None:
     """Serve a minimal OpenAI-compatible stub on 127.0.0.1, for demos and fault drills (Ctrl-C stops it)."""
-    server = StubServer(port=port, latency_s=latency, models=tuple(model) or ("stub",))
+    from interviewer.llm.stub_grader import grading_responder
+
+    responder = grading_responder if grader else default_responder
+    server = StubServer(responder, port=port, latency_s=latency, models=tuple(model) or ("stub",))
     try:
         server.fail_next(*fault)
         server.always(always)

@@ -1,9 +1,10 @@
 """The offline brain: meaning from a local sentence-embedding model, plus lexical rules; no network.
 
 A sentence earns credit for the one signal of the step it is closest to in meaning (naming a cue
-helps, never suffices), "covered" needs a reason in the sentence itself, a sentence closer to a red
-flag earns nothing, and sentences addressed to the grader are dropped before anything is judged
-(see :mod:`interviewer.semantic.judging`). Clarifying questions reveal the facts they are closest
+helps, never suffices), "covered" needs a reason in the sentence itself, and a sentence closer to a
+red flag earns nothing (see :mod:`interviewer.semantic.judging`); sentences addressed to the grader
+never reach it (the judging pipeline, :mod:`interviewer.honesty`, drops them first). It is also every
+other brain's instant reader: it routes messages, picks gaps, and answers when a model cannot. Clarifying questions reveal the facts they are closest
 to; statements that contradict a hidden fact raise that fact's red flag.
 """
 

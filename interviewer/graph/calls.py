@@ -24,10 +24,8 @@ from interviewer.honesty import clean
 
 V = TypeVar("V")
 QUESTION_KINDS = ("opening", "follow_up", "hint", "curveball")
-NOTICE = (
-    "The language model did not answer ({why}), so the offline interviewer answered this turn."
-    " The model will be tried again in about {wait}."
-)
+NOTICE_START = "The language model could not be used"
+NOTICE = NOTICE_START + " ({why}), so the offline interviewer answered. It will be tried again in about {wait}."
 
 
 def _wait(seconds: float) -> str:
@@ -80,7 +78,7 @@ class Calls:
             wait = min(self.ctx.cooldown_s * 2 ** (failures - 1), self.ctx.cooldown_max_s)
             self.breaker = {"failures": failures, "down_until": self.ctx.clock.now() + wait, "why": outcome.failure}
             notice = NOTICE.format(why=outcome.failure, wait=_wait(wait))
-            if not any(n.startswith(NOTICE[:40]) for n in self.notices):
+            if not any(n.startswith(NOTICE_START) for n in self.notices):
                 self.notices.append(notice)
         elif outcome.used_model and self.breaker:
             self.breaker = {}

@@ -14,11 +14,11 @@ from typing import Any, Literal
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
-from interviewer.brain.rules import is_question
 from interviewer.graph.calls import Calls, cleaned
 from interviewer.graph.closing import fold_finished, grade_in_background
 from interviewer.graph.closing import write_debrief as write_debrief
 from interviewer.graph.context import Context
+from interviewer.graph.facts import fact_text, facts_asked
 from interviewer.graph.questions import (
     case_of,
     closest_signals,
@@ -35,10 +35,8 @@ from interviewer.graph.questions import (
 from interviewer.graph.speech import GENERIC_PROMPT, emitter, end_message, notices, say, turn
 from interviewer.graph.speech import transcript_of as transcript_of
 from interviewer.graph.state import InterviewState
-from interviewer.honesty import revealable
-from interviewer.knowledge.models import Case, Fact
+from interviewer.knowledge.models import Case
 from interviewer.steps import STEP_IDS
-from interviewer.text import sentences
 
 CONTROL_TEXT = {
     "hint": "Could I get a hint?",
@@ -142,33 +140,12 @@ def classify(state: InterviewState, runtime: Runtime[Context]) -> Command[Route]
     return Command(goto=goto, update=_with_calls(calls, runtime, update))
 
 
-def _facts_asked(calls: Calls, case: Case | None, message: str) -> list[Fact]:
-    """Return the facts a message's questions ask about; a message that asks nothing costs no call."""
-    question = cleaned(message)
-    if case is None or not any(is_question(s) for s in sentences(question)):
-        return []
-    chosen = calls.take(calls.ctx.brain.match_facts(question, case.facts, calls.situation()))
-    return revealable(question, chosen, case.facts, calls.ctx.brain.reader)
-
-
-def _fact_text(ctx: Context, state: InterviewState, facts: list[Fact], *, repeat: bool = True) -> tuple[str, list[str]]:
-    revealed = set(state.get("revealed_facts", []))
-    new = [f for f in facts if f.id not in revealed]
-    old = [f for f in facts if f.id in revealed] if repeat else []
-    parts = []
-    if new:
-        parts.append(ctx.phrases.say("fact", facts=" ".join(f.content for f in new)))
-    if old:
-        parts.append(ctx.phrases.say("fact_repeat", facts=" ".join(f.content for f in old)))
-    return " ".join(parts), [f.id for f in new]
-
-
 def reveal_facts(state: InterviewState, runtime: Runtime[Context]) -> Command[Literal["await_candidate"]]:
     """Answer a clarifying question with the hidden facts it asks about, and only those."""
     ctx = runtime.context
     calls = Calls(runtime, state)
-    matched = _facts_asked(calls, case_of(ctx, state), state["turns"][-1]["content"])
-    text, new_ids = _fact_text(ctx, state, matched)
+    matched = facts_asked(calls, case_of(ctx, state), state["turns"][-1]["content"])
+    text, new_ids = fact_text(ctx, state, matched)
     told = say(runtime, state, text or ctx.phrases.say("no_fact"), "fact", facts=new_ids)
     return Command(
         goto="await_candidate", update=_with_calls(calls, runtime, {"turns": [told], "revealed_facts": new_ids})
@@ -190,9 +167,7 @@ def assess_answer(
     calls = Calls(runtime, state)
     case = case_of(ctx, state)
     ack = ctx.phrases.acknowledgement(len(state.get("turns", [])))
-    facts_text, fact_ids = _fact_text(
-        ctx, state, _facts_asked(calls, case, state["turns"][-1]["content"]), repeat=False
-    )
+    facts_text, fact_ids = fact_text(ctx, state, facts_asked(calls, case, state["turns"][-1]["content"]), repeat=False)
     lead = f"{ack} {facts_text}".strip()
     if _over_budget(ctx, state):
         time_up = ctx.phrases.say("time_up", step_title=ctx.kb.framework.step(step_of(state)).title)

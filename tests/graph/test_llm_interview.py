@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from interviewer.prompts import load_llm_prompts, load_phrases
 from interviewer.rubric import step_rubric
 from interviewer.sessions import InterviewService
 from interviewer.settings import REPO_ROOT, Settings
+from interviewer.simulate import simulate
 from tests.fakes import FakeChat, broken, verdict
 
 ANSWER = "I'd predict the click probability per impression because the auction multiplies it by the bid."
@@ -153,3 +156,57 @@ def test_a_server_stopped_mid_interview_finishes_on_the_offline_brain(tmp_path: 
     notices = [t for t in view.turns if t.kind == "notice"]
     assert notices and "could not be reached" in notices[0].content
     assert len(view.debrief.steps) == 7
+
+
+def _stub_service(stub: StubServer, tmp_path: Path, **settings: object) -> InterviewService:
+    values = {
+        "provider": "openai",
+        "OPENAI_BASE_URL": stub.url,
+        "data_dir": tmp_path,
+        "interviewer_model": "stub",
+        "grader_model": "stub",
+        **settings,
+    }
+    return make_service(Settings(_env_file=None, **values), persistent=False, clock=FakeClock())  # type: ignore[call-arg]
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_a_server_that_stalls_costs_one_slow_turn_then_the_breaker_answers_at_once(tmp_path: Path) -> None:
+    with StubServer(slow_s=20.0) as stub:
+        stub.always("stall")
+        service = _stub_service(stub, tmp_path, llm_turn_deadline_s=1.0)
+        sid = service.start("ad-ctr").session_id
+        started = time.monotonic()
+        view = service.send(sid, ANSWER)
+        assert time.monotonic() - started < 10.0  # bounded by the turn's deadline, not the 20 s stall
+        assert "did not answer" in next(t for t in view.turns if t.kind == "notice").content
+        asked = len(stub.requests)
+        view = service.send(sid, "I'd also use the user's recent clicks because they predict intent.")
+        assert len(stub.requests) == asked  # the breaker is open: no request
+        assert view.turns[-1].kind == "follow_up"
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+@pytest.mark.parametrize("fault", ["not_json", "bad_request", "refusal", "length"])
+def test_a_server_that_always_fails_never_stops_an_interview(tmp_path: Path, fault: str) -> None:
+    persona = load_persona(REPO_ROOT / "evals" / "personas" / "ad-ctr" / "weak.yaml")
+    with StubServer() as stub:
+        stub.always(fault)
+        service = _stub_service(stub, tmp_path, llm_cooldown_s=0.0)
+        result = simulate(service, persona, "ad-ctr")
+    assert len(result.debrief.steps) == 7
+    notices = [t.content for t in result.transcript.turns if t.kind == "notice"]
+    assert notices and not any(re.search(r"\w(Error|Exception)\b|_[A-Z]", n) for n in notices)  # no class names
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_a_400_that_is_not_about_response_format_keeps_structured_outputs(tmp_path: Path) -> None:
+    with StubServer() as stub:
+        service = _stub_service(stub, tmp_path, llm_cooldown_s=0.0)
+        sid = service.start("ad-ctr").session_id
+        stub.fail_next("bad_request")
+        view = service.send(sid, "What is the latency budget?")
+        assert [f.id for f in view.revealed_facts] == ["latency"]  # the offline reader answered
+        service.send(sid, "How many requests per second at peak?")
+    formats = [(r.get("response_format") or {}).get("type") for r in stub.requests]
+    assert formats == ["json_schema", "json_schema"]
