@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UI_PORT ?= 8501
 
-.PHONY: run test lint typecheck pytest eval-quick eval-full index bench bench-tokens cassettes clean
+.PHONY: run test lint typecheck pytest eval-quick eval-full index bench bench-tokens bench-load cassettes clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ eval-full: $(STAMP)
 
 bench-tokens: $(STAMP)
 	$(BIN)/python evals/bench_tokens.py
+
+bench-load: $(STAMP)
+	$(BIN)/python evals/bench_load.py
 
 # Re-record every LLM cassette against the project's stub server (no key, no network), then replay them.
 cassettes: $(STAMP)

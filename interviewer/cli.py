@@ -14,13 +14,13 @@ from typing import Any
 import typer
 from pydantic import ValidationError
 
-from interviewer.embedding import make_embedding
 from interviewer.evals.report import check_thresholds, compare, compare_markdown, load_thresholds, write_report
 from interviewer.evals.runner import EVALS_DIR, SUITES, run_suite
-from interviewer.factory import describe_provider, knowledge, make_brain, make_chat, make_service
+from interviewer.factory import describe_provider, knowledge, knowledge_index, make_brain, make_chat, make_service
 from interviewer.grading import grade
 from interviewer.graph.context import FakeClock
-from interviewer.index import KnowledgeIndex, LazyRetriever
+from interviewer.ids import check_session_id
+from interviewer.index import IndexUnavailable, LazyRetriever
 from interviewer.knowledge.checks import (
     case_problems,
     duplicate_problems,
@@ -41,7 +41,8 @@ from interviewer.sessions import InputError, InterviewService, SessionNotFound
 from interviewer.settings import Settings, get_settings
 from interviewer.simulate import simulate as run_simulation
 from interviewer.steps import STEP_IDS
-from interviewer.terminal import HELP, TerminalSession, pick_case, save_debrief
+from interviewer.store.base import StoreError
+from interviewer.terminal import HELP, TerminalSession, pick_case, save_debrief, tolerant_input, warn_on_replacement
 from interviewer.transcript import Transcript
 
 FAULT_HELP = f"Queue a fault for the next request: {', '.join(FAULTS)}."
@@ -58,11 +59,14 @@ def _echo_err(message: str) -> None:
 
 
 def _service(settings: Settings, **kwargs: Any) -> InterviewService:
-    """Build the session service, turning an unusable LLM provider into one clear message."""
+    """Build the session service, turning an unusable LLM provider or session store into one clear message."""
     try:
         return make_service(settings, **kwargs)
     except LLMConfigError as exc:
         _echo_err(f"cannot use the LLM brain: {exc}")
+        raise typer.Exit(2) from exc
+    except StoreError as exc:
+        _echo_err(f"cannot open the sessions: {exc}")
         raise typer.Exit(2) from exc
 
 
@@ -223,12 +227,19 @@ def practice(
     resume: str | None = typer.Option(None, "--resume", help="Resume an unfinished session by id."),
 ) -> None:
     """Practise an interview in the terminal; piped input is one candidate message per line."""
+    if resume is not None:
+        try:
+            check_session_id(resume)
+        except ValueError as exc:
+            _echo_err(f"cannot resume: {exc}")
+            raise typer.Exit(2) from exc
+    stdin = tolerant_input(sys.stdin)
     settings = get_settings()
     _kb()
     service = _service(settings)
     if isinstance(service.context.retriever, LazyRetriever) and service.context.retriever.ensure():
         typer.echo("Built the knowledge index (first use or changed content).")
-    interactive = sys.stdin.isatty()
+    interactive = stdin.isatty()
     try:
         if resume:
             view = service.state(resume)
@@ -245,7 +256,10 @@ def practice(
     def prompt() -> None:
         typer.echo("> ", nl=False)
 
-    view = session.run(view, sys.stdin, prompt if interactive else None)
+    def warn(message: str) -> None:
+        typer.secho(message, err=True, fg=typer.colors.YELLOW)
+
+    view = session.run(view, warn_on_replacement(stdin, warn), prompt if interactive else None)
     if not view.done:
         typer.echo(f"\nInterview paused. Resume with: interviewer practice --resume {view.session_id}")
         return
@@ -274,12 +288,17 @@ def index(
     """Build the Chroma index of the knowledge base (only when the content changed)."""
     settings = get_settings()
     kb = _kb()
-    store = KnowledgeIndex(settings.index_dir, make_embedding(settings))
+    store = knowledge_index(settings)
     started = time.perf_counter()
-    built = store.ensure(kb, rebuild=rebuild)
+    try:
+        built = store.ensure(kb, rebuild=rebuild)
+        count = store.count()
+    except IndexUnavailable as exc:
+        _echo_err(f"cannot build the index: {exc}")
+        raise typer.Exit(2) from exc
     elapsed = time.perf_counter() - started
     state = f"built in {elapsed:.2f} s" if built else "up to date"
-    typer.echo(f"index {state}: {store.count()} entries in {settings.index_dir}")
+    typer.echo(f"index {state}: {count} entries in {store.where}")
     vectors = settings.data_dir / FILE_NAME
     if rebuild or not vectors_current(vectors, kb):
         started = time.perf_counter()

@@ -14,9 +14,12 @@ from interviewer.graph.context import Clock
 from interviewer.index import KnowledgeIndex, LazyRetriever
 from interviewer.knowledge.loader import KnowledgeBase, load_knowledge
 from interviewer.prompts import load_llm_prompts, load_phrases
+from interviewer.redact import redact_url
 from interviewer.semantic.precompute import FILE_NAME, load_vectors
-from interviewer.sessions import InterviewService, SessionStore
+from interviewer.sessions import InterviewService
 from interviewer.settings import Settings
+from interviewer.store.base import Checkpointer, SessionIndex
+from interviewer.store.sqlite import SqliteSessionIndex, sqlite_checkpointer
 
 if TYPE_CHECKING:  # the LLM brain and the openai client are imported only when a model is used
     from interviewer.llm.client import ChatModel, OpenAIChat
@@ -46,8 +49,8 @@ def make_chat(settings: Settings) -> OpenAIChat:
 def describe_provider(settings: Settings) -> str:
     """Return which brain and models are in use, for the UI and CLI."""
     if settings.provider == "offline":
-        return "offline brain (rules, no network)"
-    where = settings.openai_base_url or "api.openai.com"
+        return "offline brain (meaning from a local model, no network)"
+    where = redact_url(settings.openai_base_url) if settings.openai_base_url else "api.openai.com"
     return f"openai-compatible at {where}: interviewer {settings.interviewer_model}, grader {settings.grader_model}"
 
 
@@ -83,6 +86,23 @@ def make_brain(settings: Settings, chat: ChatModel | None = None) -> Brain:
     )
 
 
+def knowledge_index(settings: Settings) -> KnowledgeIndex:
+    """Return the knowledge index: on the Chroma server of ``INTERVIEWER_CHROMA_URL``, else embedded."""
+    embedding = make_embedding(settings)
+    if settings.chroma_url:
+        return KnowledgeIndex.server(settings.chroma_url, embedding)
+    return KnowledgeIndex(settings.index_dir, embedding)
+
+
+def session_store(settings: Settings) -> tuple[Checkpointer, SessionIndex]:
+    """Return the checkpointer and session index: PostgreSQL with ``INTERVIEWER_DATABASE_URL``, else SQLite."""
+    if settings.database_url is not None:
+        from interviewer.store.postgres import postgres_store
+
+        return postgres_store(settings.database_url.get_secret_value())
+    return sqlite_checkpointer(settings.sessions_db), SqliteSessionIndex(settings.sessions_db)
+
+
 def make_service(
     settings: Settings,
     *,
@@ -95,9 +115,8 @@ def make_service(
     kb = knowledge(settings.knowledge_dir)
     brain = brain or make_brain(settings)
     uses_model = brain.reader is not brain
-    retriever = LazyRetriever(KnowledgeIndex(settings.index_dir, make_embedding(settings)), kb) if persistent else None
-    checkpointer = InterviewService.sqlite_checkpointer(settings.sessions_db) if persistent else None
-    store = SessionStore(settings.sessions_db) if persistent else None
+    retriever = LazyRetriever(knowledge_index(settings), kb) if persistent else None
+    checkpointer, store = session_store(settings) if persistent else (None, None)
     return InterviewService(
         kb,
         brain,

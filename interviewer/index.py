@@ -1,28 +1,51 @@
 """The Chroma index of the knowledge base, and retrieval by step, case and similarity.
 
-The index is persistent, built on first use, and rebuilt only when the knowledge content
-(or the embedding function) changed: a fingerprint of both is stored beside it.
+The index is derived data: built on first use, rebuilt when the knowledge content or the
+embedding function changed, and checked every time it is opened (the collection opens and holds
+exactly the entries it was built with), so a damaged copy is rebuilt instead of trusted.
+
+It lives either in a folder (embedded Chroma, the default: ``KnowledgeIndex(path, embedding)``)
+or on a Chroma server that several replicas share (``KnowledgeIndex.server(url, embedding)``).
+Both name the collection after the fingerprint of content and embedding, use deterministic ids
+and ``upsert``, so builders that run at once write the same rows and never drop what another
+replica reads. In a folder, each build goes to a new generation sub-folder under a file lock, and
+``current.json`` is switched to it atomically once it is complete::
+
+    chroma/
+      .lock            flock(2) held while checking and building
+      current.json     {"generation": ..., "fingerprint": ..., "entries": ...}
+      g-<digest>-<id>/ one Chroma PersistentClient folder
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import time
-from collections.abc import Iterator
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-import chromadb
 from chromadb.api.types import Documents, EmbeddingFunction
-from chromadb.config import Settings as ChromaSettings
 
+from interviewer.index_storage import (
+    Collection,
+    FolderStorage,
+    ServerStorage,
+    Storage,
+    Target,
+    failure_reason,
+    is_failure,
+)
+from interviewer.index_storage import (
+    IndexUnavailable as IndexUnavailable,
+)
 from interviewer.knowledge.loader import KnowledgeBase
 from interviewer.knowledge.models import Signal
 from interviewer.steps import STEP_IDS
 
-COLLECTION = "knowledge"
+BATCH = 500
 FRAMEWORK_ID = "_framework"
 """The case_id metadata of framework entries."""
 
@@ -100,76 +123,135 @@ def entries(kb: KnowledgeBase) -> Iterator[Entry]:
             )
 
 
-class KnowledgeIndex:
-    """A persistent Chroma collection over the knowledge base."""
+T = TypeVar("T")
 
-    def __init__(self, path: Path, embedding: EmbeddingFunction[Documents]) -> None:
-        """Open (not build) the index stored in a folder."""
+
+class KnowledgeIndex:
+    """A Chroma collection over the knowledge base, in a folder or on a server."""
+
+    def __init__(
+        self, path: Path | None, embedding: EmbeddingFunction[Documents], *, storage: Storage | None = None
+    ) -> None:
+        """Open (not build) the index kept in a folder, or in ``storage`` (then ``path`` is None)."""
+        if storage is None:
+            if path is None:
+                raise ValueError("a KnowledgeIndex needs a folder or a storage")
+            storage = FolderStorage(path, embedding)
         self.path = path
         self.embedding = embedding
-        self._client: Any = None
-        self._collection: Any = None
+        self.storage: Storage = storage
+        self._lock = threading.RLock()
+        self._collection: Collection | None = None
+        self._kb: KnowledgeBase | None = None
+
+    @classmethod
+    def server(cls, url: str, embedding: EmbeddingFunction[Documents]) -> KnowledgeIndex:
+        """Open (not build) the index on a Chroma server, e.g. ``http://chroma:8000``."""
+        storage = ServerStorage(url, embedding)
+        return cls(None, embedding, storage=storage)
 
     @property
-    def _meta_path(self) -> Path:
-        return self.path / "interviewer-index.json"
+    def where(self) -> str:
+        """Words naming where the index lives, for messages."""
+        return self.storage.where
 
-    def _fingerprint(self, kb: KnowledgeBase) -> str:
-        return f"{kb.fingerprint}:{self.embedding.name()}:{json.dumps(self.embedding.get_config(), sort_keys=True)}"
+    def target(self, kb: KnowledgeBase, items: Sequence[Entry] | None = None) -> Target:
+        """Return the collection this content and embedding function must be found in."""
+        config = json.dumps(self.embedding.get_config(), sort_keys=True)
+        count = len(items) if items is not None else sum(1 for _ in entries(kb))
+        return Target(f"{kb.fingerprint}:{self.embedding.name()}:{config}", count)
 
     def is_current(self, kb: KnowledgeBase) -> bool:
-        """Return whether the stored index was built from this content with this embedding."""
-        try:
-            meta = json.loads(self._meta_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return False
-        return bool(meta.get("fingerprint") == self._fingerprint(kb))
-
-    def _open(self) -> Any:
-        if self._collection is None:
-            self.path.mkdir(parents=True, exist_ok=True)
-            self._client = chromadb.PersistentClient(
-                path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False)
-            )
-            self._collection = self._client.get_or_create_collection(
-                COLLECTION, embedding_function=self.embedding, metadata={"hnsw:space": "cosine"}
-            )
-        return self._collection
+        """Return whether a complete index of this content with this embedding opens."""
+        with self._lock:
+            collection = self.storage.open(self.target(kb))
+            if collection is not None:
+                self._collection, self._kb = collection, kb
+            return collection is not None
 
     def ensure(self, kb: KnowledgeBase, *, rebuild: bool = False) -> bool:
-        """Build the index if it is missing, stale or a rebuild is asked for; return whether it built."""
-        if not rebuild and self.is_current(kb):
-            return False
-        self._collection = None
-        self._client = None
-        if self.path.exists():
-            shutil.rmtree(self.path)
-        collection = self._open()
+        """Build the index if it is missing, stale, damaged or a rebuild is asked for; return whether it built."""
         items = list(entries(kb))
-        for start in range(0, len(items), 500):
-            batch = items[start : start + 500]
-            collection.add(
+        target = self.target(kb, items)
+        with self._lock:
+            self._kb = kb
+            if not rebuild and (collection := self.storage.open(target)) is not None:
+                self._collection = collection
+                return False
+            with self.storage.exclusive():
+                # Another process may have built it while this one waited for the lock.
+                if not rebuild and (collection := self.storage.open(target)) is not None:
+                    self._collection = collection
+                    return False
+                self._collection = self.storage.build(target, lambda c: self._fill(c, items))
+                return True
+
+    def _fill(self, collection: Collection, items: Sequence[Entry]) -> None:
+        """Upsert every entry (embedded here, so an embedding failure is not taken for storage damage)."""
+        for start in range(0, len(items), BATCH):
+            batch = items[start : start + BATCH]
+            collection.upsert(
                 ids=[e.id for e in batch],
+                embeddings=self.embedding([e.text for e in batch]),
                 documents=[e.text for e in batch],
                 metadatas=[
                     {"case_id": e.case_id, "step": e.step, "kind": e.kind, "source": e.source, "owner": e.owner}
                     for e in batch
                 ],
             )
-        meta = {"fingerprint": self._fingerprint(kb), "entries": len(items), "built_at": time.time()}
-        self._meta_path.write_text(json.dumps(meta), encoding="utf-8")
-        return True
+        wanted = {e.id for e in items}
+        extra = [i for i in collection.get(include=[])["ids"] if i not in wanted]
+        if extra:
+            collection.delete(ids=extra)
+
+    def _current(self) -> Collection:
+        with self._lock:
+            if self._collection is None and self._kb is not None:
+                self.ensure(self._kb)
+            if self._collection is None:
+                self._collection = self.storage.open_any()
+            if self._collection is None:
+                raise IndexUnavailable(f"no knowledge index in the {self.where}; build it with `interviewer index`")
+            return self._collection
+
+    def _read(self, action: Callable[[Collection], T]) -> T:
+        """Run a read; if storage fails, reopen (rebuilding if damaged) once and retry, else raise clearly."""
+        try:
+            return action(self._current())
+        except IndexUnavailable:
+            raise
+        except BaseException as error:
+            if not is_failure(error):
+                raise
+            first = error
+        with self._lock:
+            self._collection = None
+            if self._kb is None:
+                raise IndexUnavailable(
+                    f"the knowledge index in the {self.where} cannot be read ({failure_reason(first)});"
+                    " rebuild it with `interviewer index --rebuild`"
+                ) from None
+        try:
+            return action(self._current())
+        except IndexUnavailable:
+            raise
+        except BaseException as error:
+            if not is_failure(error):
+                raise
+            raise IndexUnavailable(
+                f"the knowledge index in the {self.where} cannot be read even after a rebuild ({failure_reason(error)})"
+            ) from None
 
     def count(self) -> int:
         """Return how many entries the index holds."""
-        return int(self._open().count())
+        return self._read(lambda c: int(c.count()))
 
     def by_step(self, case_id: str, step: str, kind: str | None = None) -> list[Entry]:
         """Return every entry of one case and step (optionally of one kind)."""
         clauses: list[dict[str, Any]] = [{"case_id": case_id}, {"step": step}]
         if kind:
             clauses.append({"kind": kind})
-        result = self._open().get(where={"$and": clauses})
+        result = self._read(lambda c: c.get(where={"$and": clauses}))
         return [
             _entry(i, d, m, None)
             for i, d, m in zip(result["ids"], result["documents"], result["metadatas"], strict=True)
@@ -183,7 +265,8 @@ class KnowledgeIndex:
         if step:
             clauses.append({"step": step})
         where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
-        result = self._open().query(query_texts=[text], n_results=k, where=where)
+        vector = self.embedding([text])
+        result = self._read(lambda c: c.query(query_embeddings=vector, n_results=k, where=where))
         return [
             _entry(i, d, m, dist)
             for i, d, m, dist in zip(
@@ -227,6 +310,14 @@ class LazyRetriever:
         return built
 
     def similar(self, text: str, case_id: str | None = None, step: str | None = None, k: int = 5) -> list[Entry]:
-        """Return the k entries most similar to a text, within a case and step if given."""
-        self.ensure()
-        return self.index.similar(text, case_id, step, k)
+        """Return the k entries most similar to a text, within a case and step if given.
+
+        An index that cannot be used answers nothing (and says why in the log) rather than stopping
+        the interview: retrieval only orders hints, and the index is derived data.
+        """
+        try:
+            self.ensure()
+            return self.index.similar(text, case_id, step, k)
+        except IndexUnavailable as error:
+            logging.getLogger(__name__).warning("knowledge retrieval is off for this call: %s", error)
+            return []

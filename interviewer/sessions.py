@@ -9,19 +9,14 @@ store before the graph runs, so a crash never loses it.
 from __future__ import annotations
 
 import hashlib
-import json
-import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, Literal
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 from pydantic import BaseModel, Field
 
@@ -30,12 +25,17 @@ from interviewer.debrief import Debrief
 from interviewer.graph.background import Background
 from interviewer.graph.context import Clock, Context, Retriever, SystemClock
 from interviewer.graph.graph import build_graph
-from interviewer.graph.nodes import transcript_of
+from interviewer.graph.nodes import step_elapsed, transcript_of
 from interviewer.graph.state import InterviewState
+from interviewer.ids import check_session_id
 from interviewer.knowledge.loader import KnowledgeBase
 from interviewer.prompts import Phrases
 from interviewer.steps import LEVELS, STEP_IDS
+from interviewer.store.base import SessionExists, SessionIndex, SessionSummary
+from interviewer.store.sqlite import SqliteSessionIndex
 from interviewer.transcript import Transcript, Turn
+
+__all__ = ["InputError", "InterviewService", "SessionNotFound", "SessionSummary", "SessionView"]
 
 Control = Literal["hint", "move_on", "end"]
 
@@ -72,96 +72,10 @@ class SessionView(BaseModel):
     debrief: Debrief | None = None
     started_at: float = 0.0
     step_started_at: float = 0.0
+    step_elapsed_s: float = Field(0.0, description="Seconds spent in the current step in this session.")
     budget_minutes: int = 0
     pending_message: str | None = Field(None, description="A message sent but not yet answered.")
     brain: str = ""
-
-
-class SessionSummary(BaseModel):
-    """One line of the session history."""
-
-    session_id: str
-    case_id: str | None
-    level: str
-    created_at: float
-    updated_at: float
-    status: str
-    overall: float | None = None
-    scores: dict[str, int] = Field(default_factory=dict)
-    parent_id: str | None = None
-
-
-class SessionStore:
-    """The session list and unanswered messages, in a small SQLite table."""
-
-    def __init__(self, path: Path | None) -> None:
-        """Open (and create) the store; ``None`` keeps it in memory."""
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
-        self._conn.execute(
-            "CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, case_id TEXT, level TEXT,"
-            " created_at REAL, updated_at REAL, status TEXT, overall REAL, scores TEXT,"
-            " parent_id TEXT, pending TEXT)"
-        )
-        self._conn.commit()
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._conn:
-            yield self._conn
-
-    def add(self, session_id: str, case_id: str | None, level: str, now: float, parent_id: str | None) -> None:
-        """Record a new session."""
-        with self._tx() as c:
-            c.execute(
-                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, 'active', NULL, '{}', ?, NULL)",
-                (session_id, case_id, level, now, now, parent_id),
-            )
-
-    def set_pending(self, session_id: str, text: str | None, now: float) -> None:
-        """Remember (or clear) the message being handled."""
-        with self._tx() as c:
-            c.execute("UPDATE sessions SET pending = ?, updated_at = ? WHERE id = ?", (text, now, session_id))
-
-    def pending(self, session_id: str) -> str | None:
-        """Return the message sent but not yet answered, if any."""
-        row = self._conn.execute("SELECT pending FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        return row[0] if row else None
-
-    def finish(self, session_id: str, debrief: Debrief, now: float) -> None:
-        """Record the result of a finished session."""
-        scores = {s.step: s.score for s in debrief.steps}
-        with self._tx() as c:
-            c.execute(
-                "UPDATE sessions SET status = 'finished', overall = ?, scores = ?, updated_at = ? WHERE id = ?",
-                (debrief.overall.score, json.dumps(scores), now, session_id),
-            )
-
-    def exists(self, session_id: str) -> bool:
-        """Return whether a session id is known."""
-        return self._conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is not None
-
-    def list(self) -> list[SessionSummary]:
-        """Return every session, newest first."""
-        rows = self._conn.execute(
-            "SELECT id, case_id, level, created_at, updated_at, status, overall, scores, parent_id"
-            " FROM sessions ORDER BY created_at DESC"
-        ).fetchall()
-        return [
-            SessionSummary(
-                session_id=r[0],
-                case_id=r[1],
-                level=r[2],
-                created_at=r[3],
-                updated_at=r[4],
-                status=r[5],
-                overall=r[6],
-                scores=json.loads(r[7] or "{}"),
-                parent_id=r[8],
-            )
-            for r in rows
-        ]
 
 
 class InterviewService:
@@ -174,7 +88,7 @@ class InterviewService:
         phrases: Phrases,
         *,
         checkpointer: BaseCheckpointSaver[Any] | None = None,
-        store: SessionStore | None = None,
+        store: SessionIndex | None = None,
         clock: Clock | None = None,
         max_follow_ups: int = 2,
         max_turns_per_step: int = 8,
@@ -191,7 +105,7 @@ class InterviewService:
         self.kb = kb
         self.brain = brain
         self.clock = clock or SystemClock()
-        self.store = store or SessionStore(None)
+        self.store: SessionIndex = store or SqliteSessionIndex(None)
         self.max_message_chars = max_message_chars
         self.curveballs = curveballs
         self.context = Context(
@@ -210,12 +124,6 @@ class InterviewService:
         )
         self.graph = build_graph(checkpointer or InMemorySaver())
 
-    @staticmethod
-    def sqlite_checkpointer(path: Path) -> SqliteSaver:
-        """Return a SQLite checkpointer on a file (created if needed)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return SqliteSaver(sqlite3.connect(str(path), check_same_thread=False))
-
     def _config(self, session_id: str) -> RunnableConfig:
         return {"configurable": {"thread_id": session_id}}
 
@@ -225,28 +133,41 @@ class InterviewService:
         options = self.kb.cases[case_id].curveballs
         return options[int(hashlib.sha256(session_id.encode()).hexdigest(), 16) % len(options)].id
 
+    def _session_id(self, session_id: str) -> str:
+        try:
+            return check_session_id(session_id)
+        except ValueError as error:
+            raise InputError(str(error)) from None
+
     def start(self, case_id: str | None, level: str = "senior", *, session_id: str | None = None) -> SessionView:
         """Start an interview on a case (None: a generic interview) and return its first question."""
         if case_id is not None and case_id not in self.kb.cases:
             raise InputError(f"unknown case {case_id!r}; run 'interviewer cases' to list them")
         if level not in LEVELS:
             raise InputError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
-        session_id = session_id or uuid.uuid4().hex[:12]
+        session_id = self._session_id(session_id) if session_id else uuid.uuid4().hex[:12]
         if self.store.exists(session_id):
             raise InputError(f"session {session_id!r} already exists")
-        self.store.add(session_id, case_id, level, time.time(), None)
         initial: dict[str, Any] = {
             "session_id": session_id,
             "case_id": case_id,
             "level": level,
             "curveball_id": self._pick_curveball(case_id, session_id),
         }
-        self.graph.invoke(initial, self._config(session_id), context=self.context)
+        # The checkpoint comes first: a session listed in the index always has content to open.
+        self.graph.invoke(initial, self._config(session_id), context=self.context, durability="sync")
+        try:
+            self.store.add(session_id, case_id, level, time.time(), None)
+        except SessionExists:
+            raise InputError(f"session {session_id!r} already exists") from None
         return self.state(session_id)
 
     def validate_message(self, text: str) -> str:
-        """Return the message stripped, or raise InputError if it is empty or too long."""
-        cleaned = text.replace("\x00", "").strip()
+        """Return the message cleaned, or raise InputError if it is empty or too long.
+
+        NUL characters and lone surrogates (which no store can encode) are replaced, never fatal.
+        """
+        cleaned = text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8").strip()
         if not cleaned:
             raise InputError("the message is empty; type an answer or a question")
         if len(cleaned) > self.max_message_chars:
@@ -273,13 +194,16 @@ class InterviewService:
 
         Text a brain streams token by token arrives in pieces; messages produced whole arrive
         whole, separated by a blank line. Read :meth:`state` once the iterator is exhausted.
-        Input is validated before anything is yielded, so an ``InputError`` comes first.
+        Input is validated before anything is yielded, so an ``InputError`` comes first. A turn
+        left unfinished by a crash is finished first, so the new message is never swallowed by it.
         """
+        session_id = self._session_id(session_id)
         if control is None:
             cleaned: str | None = self.validate_message(text or "")
             value: dict[str, Any] = {"text": cleaned}
         else:
             cleaned, value = None, {"control": control}
+        self._finish_unfinished(session_id)
         if self._values(session_id).get("done"):
             raise InputError("this interview has ended; start a new one or open its debrief")
         self.store.set_pending(session_id, cleaned, time.time())
@@ -287,7 +211,8 @@ class InterviewService:
 
     def _run(self, session_id: str, command: Command[Any] | None) -> Iterator[str]:
         between_messages = False
-        for chunk in self.graph.stream(command, self._config(session_id), context=self.context, stream_mode="custom"):
+        config = self._config(session_id)
+        for chunk in self.graph.stream(command, config, context=self.context, stream_mode="custom", durability="sync"):
             if not isinstance(chunk, dict):
                 continue
             if chunk.get("end"):
@@ -299,17 +224,34 @@ class InterviewService:
                 yield str(chunk["delta"])
         self._after_turn(session_id)
 
-    def retry(self, session_id: str) -> SessionView:
-        """Finish handling a message whose turn failed (e.g. a crash); nothing is re-typed."""
-        snapshot = self.graph.get_state(self._config(session_id))
+    def _unhandled(self, session_id: str) -> str | None:
+        """Return the write-ahead message if the graph never took it (a crash in between), else None."""
         pending = self.store.pending(session_id)
-        if snapshot.interrupts and pending:
-            return self.send(session_id, pending)
-        if snapshot.next:
-            for _ in self._run(session_id, None):
+        if pending is None:
+            return None
+        turns = self._values(session_id).get("turns", [])
+        last = next((t for t in reversed(turns) if t["role"] == "candidate"), None)
+        if last is not None and last["content"] == pending and turns[-1]["role"] == "interviewer":
+            self.store.set_pending(session_id, None, time.time())  # it was handled; the clearing was lost
+            return None
+        return pending
+
+    def _finish_unfinished(self, session_id: str) -> None:
+        """Finish a turn a crash interrupted: the graph mid-turn, or a message the graph never took."""
+        snapshot = self.graph.get_state(self._config(session_id))
+        if snapshot.next and not snapshot.interrupts:
+            for _ in self._run(session_id, None):  # the message is in the checkpoint: it is not sent again
                 pass
-        else:
-            self._after_turn(session_id)
+        elif snapshot.interrupts and (pending := self._unhandled(session_id)) is not None:
+            self.store.set_pending(session_id, pending, time.time())
+            for _ in self._run(session_id, Command(resume={"text": pending})):
+                pass
+
+    def retry(self, session_id: str) -> SessionView:
+        """Finish handling a message whose turn failed (e.g. a crash); nothing is re-typed or sent twice."""
+        session_id = self._session_id(session_id)
+        self._finish_unfinished(session_id)
+        self._after_turn(session_id)
         return self.state(session_id)
 
     def branch(self, session_id: str, turn_index: int) -> SessionView:
@@ -318,6 +260,7 @@ class InterviewService:
         The new session holds every turn before ``turn_index`` and waits for the candidate;
         the original session is untouched, so the debriefs of both branches can be compared.
         """
+        session_id = self._session_id(session_id)
         turns = self._values(session_id).get("turns", [])
         if not 0 <= turn_index < len(turns) or turns[turn_index]["role"] != "candidate":
             raise InputError(f"turn {turn_index} is not a candidate turn of session {session_id!r}")
@@ -329,10 +272,11 @@ class InterviewService:
         values = dict(snapshot.values)
         new_id = uuid.uuid4().hex[:12]
         values["session_id"] = new_id
-        self.store.add(new_id, values.get("case_id"), values.get("level", "senior"), time.time(), session_id)
+        values["active_at"] = self.clock.now()  # time before the branch was made is not time in its step
         config = self._config(new_id)
         self.graph.update_state(config, values, as_node="open_step")
-        self.graph.invoke(None, config, context=self.context)
+        self.graph.invoke(None, config, context=self.context, durability="sync")
+        self.store.add(new_id, values.get("case_id"), values.get("level", "senior"), time.time(), session_id)
         return self.state(new_id)
 
     def _after_turn(self, session_id: str) -> None:
@@ -352,7 +296,17 @@ class InterviewService:
 
     def state(self, session_id: str) -> SessionView:
         """Return the current state of a session."""
-        st = self._values(session_id)
+        session_id = self._session_id(session_id)
+        if not self.store.exists(session_id):
+            raise SessionNotFound(session_id)
+        snapshot = self.graph.get_state(self._config(session_id))
+        st: InterviewState = snapshot.values  # type: ignore[assignment]
+        if not st:
+            raise SessionNotFound(session_id)
+        if snapshot.next and not snapshot.interrupts:  # mid-turn: the message is in the checkpoint
+            pending = (st.get("pending") or {}).get("text") or self.store.pending(session_id)
+        else:
+            pending = self._unhandled(session_id) if snapshot.interrupts else None
         case = self.kb.cases.get(st.get("case_id") or "")
         index = min(st.get("step_index", 0), len(STEP_IDS) - 1)
         facts = {f.id: f for f in case.facts} if case else {}
@@ -375,8 +329,9 @@ class InterviewService:
             debrief=Debrief.model_validate(debrief) if debrief else None,
             started_at=st.get("started_at", 0.0),
             step_started_at=st.get("step_started_at", 0.0),
+            step_elapsed_s=round(step_elapsed(self.context, st), 1),
             budget_minutes=self.kb.framework.step(STEP_IDS[index]).budget_minutes,
-            pending_message=self.store.pending(session_id),
+            pending_message=pending or None,
             brain=self.brain.name,
         )
 

@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     max_turns_per_step: int = Field(8, ge=2, le=30, description="Candidate turns per step at most.")
     curveballs: bool = Field(True, description="Whether the interviewer may introduce a curveball.")
     max_message_chars: int = Field(6000, ge=200, description="Longest candidate message accepted.")
+    database_url: SecretStr | None = Field(
+        None, description="postgresql://... to keep sessions in PostgreSQL (several replicas); unset: embedded SQLite."
+    )
+    chroma_url: str | None = Field(
+        None, description="http://host:port of a Chroma server for the knowledge index; unset: embedded Chroma."
+    )
 
     @property
     def sessions_db(self) -> Path:

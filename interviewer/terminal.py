@@ -1,24 +1,59 @@
 """The interview in a terminal, over the session API.
 
 Interactive use: ``interviewer practice``. Scripted use: pipe one candidate message per
-line into ``interviewer practice``; blank lines are skipped.
+line into ``interviewer practice``; blank lines are skipped, and bytes that are not UTF-8
+become U+FFFD rather than ending the interview.
 """
 
 from __future__ import annotations
 
+import io
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from interviewer.debrief import Debrief
+from interviewer.ids import check_session_id
 from interviewer.sessions import Control, InputError, InterviewService, SessionView
 
 COMMANDS: dict[str, Control] = {"/hint": "hint", "/next": "move_on", "/end": "end"}
 HELP = "Commands: /hint for a nudge, /next to move on, /end to finish, /facts for what you have learned."
+REPLACED = "\ufffd"
+REPLACED_WARNING = "warning: the input held bytes that are not valid UTF-8; they were replaced with \ufffd"
+
+
+def tolerant_input(stream: TextIO) -> TextIO:
+    """Make a text stream turn undecodable bytes into U+FFFD instead of raising mid-interview.
+
+    Only a :class:`io.TextIOWrapper` (a real or redirected stdin) can be told so, and only
+    before its first read; any other stream is returned as it is.
+    """
+    if isinstance(stream, io.TextIOWrapper):
+        try:
+            stream.reconfigure(errors="replace")
+        except (ValueError, OSError):  # already read from, or closed: keep its own handling
+            pass
+    return stream
+
+
+def warn_on_replacement(lines: Iterable[str], warn: Callable[[str], None]) -> Iterator[str]:
+    """Yield lines unchanged, calling ``warn`` once the first time one holds a replaced byte."""
+    warned = False
+    for line in lines:
+        if not warned and REPLACED in line:
+            warn(REPLACED_WARNING)
+            warned = True
+        yield line
 
 
 def save_debrief(debrief: Debrief, folder: Path, session_id: str) -> tuple[Path, Path]:
-    """Write a debrief as Markdown and JSON; return both paths."""
+    """Write a debrief as Markdown and JSON named by the session id; return both paths.
+
+    Raises:
+        ValueError: ``session_id`` is not a valid id (it would name a file elsewhere).
+    """
+    check_session_id(session_id)
     folder.mkdir(parents=True, exist_ok=True)
     md = folder / f"{session_id}.md"
     js = folder / f"{session_id}.json"

@@ -135,3 +135,54 @@ def test_simulate_against_an_openai_compatible_server_runs_a_full_interview(monk
     assert debrief["metadata"]["brain"].startswith("openai:")
     assert debrief["metadata"]["usage"]["calls"] == len(stub.requests)
     assert [r["model"] for r in stub.requests].count("stub") == len(stub.requests)
+
+
+def test_practice_survives_bytes_that_are_not_utf8() -> None:
+    script = b"What is the latency budget?\n\xff\xfe caf\xe9 and throughput?\n/end\n"
+    result = runner.invoke(app, ["practice", "--case", "ad-ctr"], input=script)
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+    assert "50 ms at p99" in result.output and "Recommendation" in result.output  # the lines after it were read
+    assert result.stderr.count("not valid UTF-8") == 1
+
+
+@pytest.mark.parametrize("bad", ["../../x", "-rf", "ABC", "x" * 65, "a/b"])
+def test_practice_refuses_a_malformed_resume_id_in_one_line(bad: str, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["practice", "--resume", bad], input="/end\n")
+    assert result.exit_code == 2
+    assert "invalid session id" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+    assert not any(p.suffix in {".md", ".json"} for p in tmp_path.rglob("*"))
+
+
+class _Debrief:
+    def to_markdown(self) -> str:
+        return "# Debrief"
+
+    def to_json(self) -> str:
+        return "{}"
+
+
+def test_debriefs_are_never_written_outside_their_folder(tmp_path: Path) -> None:
+    from interviewer.terminal import save_debrief
+
+    with pytest.raises(ValueError, match="invalid session id"):
+        save_debrief(_Debrief(), tmp_path / "a" / "debriefs", "../../x")  # type: ignore[arg-type]
+    assert not list(tmp_path.rglob("x.*"))
+    md, js = save_debrief(_Debrief(), tmp_path / "debriefs", "abc123")  # type: ignore[arg-type]
+    assert md.parent == js.parent == tmp_path / "debriefs"
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_the_brain_line_hides_credentials_in_the_base_url(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from interviewer.llm.stub import StubServer
+
+    with StubServer() as stub:
+        monkeypatch.setenv("INTERVIEWER_PROVIDER", "openai")
+        monkeypatch.setenv("OPENAI_BASE_URL", stub.url.replace("http://", "http://me:hunter2@"))
+        monkeypatch.setenv("INTERVIEWER_INTERVIEWER_MODEL", "stub")
+        monkeypatch.setenv("INTERVIEWER_GRADER_MODEL", "stub")
+        result = runner.invoke(app, ["simulate", "--case", "ad-ctr", "--persona", "average"])
+    assert result.exit_code == 0, result.output
+    assert "hunter2" not in result.output
+    assert f"Brain: openai-compatible at {stub.url.replace('http://', 'http://me:***@')}" in result.output

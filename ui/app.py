@@ -2,12 +2,16 @@
 
 Run it with ``make run``, or from the repository root with::
 
-    .venv/bin/streamlit run ui/app.py --server.address=localhost --server.headless=true
+    .venv/bin/streamlit run ui/app.py
 
-and open http://localhost:8501. Every page goes through the session API in
-``interviewer/sessions.py``; settings come from ``INTERVIEWER_*`` environment variables (the
-offline brain by default, sessions under ``.data/``). The open interview's id is kept in the URL
-(``?session=ID``), so a refresh or a server restart reopens it.
+and open http://localhost:8501. Started from the repository root, Streamlit reads
+``.streamlit/config.toml``: the server listens on localhost only and sends no usage statistics
+(command-line flags such as ``--server.address`` override it).
+
+Every page goes through the session API in ``interviewer/sessions.py``; settings come from
+``INTERVIEWER_*`` environment variables (the offline brain by default, sessions under ``.data/``).
+The open interview's id is kept in the URL (``?session=ID``), so a refresh or a server restart
+reopens it.
 """
 
 from __future__ import annotations
@@ -28,11 +32,12 @@ def main() -> None:
     st.set_page_config(page_title="ML system design interviewer", page_icon=":material/psychology:", layout="wide")
     with st.spinner("Loading the interviewer and its knowledge index (only on the first visit)..."):
         from ui import state
+        from ui.format import escape_error
 
         try:
             state.service()
         except Exception as exc:  # a wrong setting (provider, key, folder) is shown, not a traceback
-            st.error(f"The interviewer could not start: {type(exc).__name__}: {exc}")
+            st.error(escape_error(f"The interviewer could not start: {type(exc).__name__}: {exc}"))
             st.stop()
     pages = [
         st.Page(state.START, title="Start", icon=":material/play_arrow:", default=True),

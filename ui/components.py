@@ -11,7 +11,7 @@ from interviewer.knowledge.models import Framework
 from interviewer.sessions import SessionView
 from interviewer.steps import STEP_IDS
 from interviewer.transcript import Turn
-from ui.format import budget_fraction, budget_note, duration, escape_markdown
+from ui.format import budget_fraction, budget_note, duration, escape_markdown, inline_code
 
 AVATARS = {"interviewer": ":material/record_voice_over:", "candidate": ":material/person:"}
 CONTROL_LABELS = {"hint": "asked for a hint", "move_on": "asked to move on", "end": "ended the interview"}
@@ -19,14 +19,15 @@ CONTROL_LABELS = {"hint": "asked for a hint", "move_on": "asked to move on", "en
 
 def header(view: SessionView, brain: str) -> None:
     """Show the case, target level and brain of an interview."""
-    st.title(view.case_title)
-    st.caption(f"Level: {view.level} · Brain: {brain} · Session `{view.session_id}`")
+    st.title(escape_markdown(view.case_title))
+    level, brain = escape_markdown(view.level), escape_markdown(brain)
+    st.caption(f"Level: {level} · Brain: {brain} · Session {inline_code(view.session_id)}")
 
 
 def step_progress(framework: Framework, view: SessionView) -> None:
     """Show the seven steps, done ones ticked and the current one highlighted."""
     done = len(STEP_IDS) if view.done else view.step_index
-    current = framework.steps[view.step_index].title
+    current = escape_markdown(framework.steps[view.step_index].title)
     text = "All seven steps done" if view.done else f"Step {view.step_index + 1} of {len(STEP_IDS)}: {current}"
     st.progress(done / len(STEP_IDS), text=text)
     lines = []
@@ -49,7 +50,7 @@ def _timers(view: SessionView, framework: Framework, now: float) -> None:
         return
     overall = now - view.started_at if view.started_at else 0.0
     step = now - view.step_started_at if view.step_started_at else 0.0
-    title = framework.steps[view.step_index].title
+    title = escape_markdown(framework.steps[view.step_index].title)
     st.progress(budget_fraction(step, view.budget_minutes), text=f"{title}: {budget_note(step, view.budget_minutes)}")
     st.progress(budget_fraction(overall, total_budget), text=f"Overall: {budget_note(overall, total_budget)}")
     st.caption(

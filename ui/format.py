@@ -1,4 +1,11 @@
-"""Pure text helpers of the app: safe Markdown, durations, dates and labels (no Streamlit here)."""
+"""Pure text helpers of the app: safe Markdown, durations, dates and labels (no Streamlit here).
+
+Every piece of user-controlled or stored text (candidate and model messages, URL parameters,
+error messages, knowledge titles, session ids) goes through :func:`escape_markdown`,
+:func:`escape_error` or :func:`inline_code` before Streamlit renders it as Markdown: that is
+st.markdown, st.caption, st.title, st.error/warning/info, widget labels, help tooltips and
+progress texts.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,15 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
+from interviewer.redact import redact_urls
+
 # Characters that Markdown, Streamlit's directives (``:red[...]``), LaTeX (``$``) or HTML could
 # interpret. A backslash escape is valid CommonMark for any ASCII punctuation and renders the
 # character itself, so escaping one character at a time is safe even on streamed fragments.
 _SPECIAL = set("\\`*_{}[]()#+-!|<>$~=:&")
 _LIST_NUMBER = re.compile(r"^(\d+)\.", re.MULTILINE)
 _INDENT = re.compile(r"\n[ \t]+")
+_BACKTICKS = re.compile(r"`+")
 
 
 def escape_markdown(text: str, *, fragment: bool = False) -> str:
@@ -29,10 +39,32 @@ def escape_markdown(text: str, *, fragment: bool = False) -> str:
     return out.replace("\n", "  \n")
 
 
+def escape_error(text: str) -> str:
+    """Return an error message for Markdown: URLs' credentials masked, then escaped like any text."""
+    return escape_markdown(redact_urls(text))
+
+
+def inline_code(text: str) -> str:
+    """Return text as a one-line Markdown code span that shows it verbatim, backticks included."""
+    text = " ".join(text.splitlines())
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * (longest + 1)
+    # CommonMark strips one space from each end of a padded span, so padding keeps edge backticks apart.
+    pad = " " if not text or text[0] in "` " or text[-1] in "` " else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def escape_stream(chunks: Iterable[str]) -> Iterator[str]:
     """Escape each streamed fragment as it arrives (see :func:`escape_markdown`)."""
     for chunk in chunks:
         yield escape_markdown(chunk, fragment=True)
+
+
+def turn_index(value: str | None) -> int | None:
+    """Return a ``?turn=`` value as a turn index, or None unless it is a short run of ASCII digits."""
+    if value and len(value) <= 6 and value.isascii() and value.isdecimal():
+        return int(value)
+    return None
 
 
 def duration(seconds: float) -> str:

@@ -11,9 +11,12 @@ from typing import NoReturn
 import streamlit as st
 
 from interviewer.factory import make_service
+from interviewer.ids import check_session_id
 from interviewer.index import LazyRetriever
+from interviewer.redact import redact_url
 from interviewer.sessions import InterviewService, SessionNotFound, SessionView
 from interviewer.settings import Settings, get_settings
+from ui.format import escape_markdown
 
 SESSION_PARAM = "session"
 """Query parameter holding the open interview's id."""
@@ -52,12 +55,16 @@ def service() -> InterviewService:
 
 
 def brain_label(svc: InterviewService) -> str:
-    """Describe the brain and models in use, e.g. ``offline (rule-based, runs locally, no model)``."""
+    """Describe the brain and models in use, e.g. ``offline (rule-based, runs locally, no model)``.
+
+    Plain text (escape it for Markdown); the base URL's password and secret query values are masked.
+    """
     cfg = settings()
     if cfg.provider == "offline":
         return f"{svc.brain.name} (rule-based, runs locally, no model)"
     # The LLM brain's name carries its models, e.g. "openai:gpt-4.1-mini (grader gpt-4.1)".
-    return f"{svc.brain.name} via {cfg.openai_base_url or 'the OpenAI API'}"
+    where = redact_url(cfg.openai_base_url) if cfg.openai_base_url else "the OpenAI API"
+    return f"{svc.brain.name} via {where}"
 
 
 def open_session_id() -> str | None:
@@ -89,12 +96,15 @@ def load_view(svc: InterviewService, purpose: str) -> SessionView:
         _links()
         st.stop()
     try:
-        return svc.state(session_id)
+        return svc.state(check_session_id(session_id))
     except SessionNotFound:
-        st.error(f"There is no interview with id {session_id!r} in this data folder.")
-        st.session_state.pop(_OPEN, None)
-        _links()
-        st.stop()
+        problem = f"There is no interview with id {session_id!r} in this data folder."
+    except ValueError as exc:  # a malformed id in the URL (the session API says the same as InputError)
+        problem = f"This link does not name an interview: {exc}."
+    st.error(escape_markdown(problem))
+    st.session_state.pop(_OPEN, None)
+    _links()
+    st.stop()
 
 
 def _links() -> None:

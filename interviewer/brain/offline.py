@@ -4,8 +4,9 @@ A sentence earns credit for the one signal of the step it is closest to in meani
 helps, never suffices), "covered" needs a reason in the sentence itself, and a sentence closer to a
 red flag earns nothing (see :mod:`interviewer.semantic.judging`); sentences addressed to the grader
 never reach it (the judging pipeline, :mod:`interviewer.honesty`, drops them first). It is also every
-other brain's instant reader: it routes messages, picks gaps, and answers when a model cannot. Clarifying questions reveal the facts they are closest
-to; statements that contradict a hidden fact raise that fact's red flag.
+other brain's instant reader: it routes messages, picks gaps, and answers when a model cannot.
+Clarifying questions reveal the facts they are closest to; statements that contradict a hidden fact
+raise that fact's red flag.
 """
 
 from __future__ import annotations

@@ -75,6 +75,8 @@ def open_step(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any
         "step_turns": 0,
         "step_dont_knows": 0,
         "step_started_at": ctx.clock.now(),
+        "step_active_s": 0.0,
+        "active_at": ctx.clock.now(),
         "lead": None,
     }
 
@@ -128,6 +130,8 @@ def classify(state: InterviewState, runtime: Runtime[Context]) -> Command[Route]
     update: dict[str, Any] = {
         "turns": [turn(ctx, state, "candidate", text, kind)],
         "step_turns": step_turns,
+        "step_active_s": step_elapsed(ctx, state),
+        "active_at": ctx.clock.now(),
         "pending": None,
         **fold_finished(ctx, state, calls),
     }
@@ -152,11 +156,21 @@ def reveal_facts(state: InterviewState, runtime: Runtime[Context]) -> Command[Li
     )
 
 
+MAX_GAP_S = 300.0
+"""The most one gap between turns adds to a step's time: longer is a break, not work on the step."""
+
+
+def step_elapsed(ctx: Context, state: InterviewState) -> float:
+    """Return the seconds spent in the current step so far, this moment included."""
+    gap = ctx.clock.now() - state.get("active_at", state.get("step_started_at", ctx.clock.now()))
+    return state.get("step_active_s", 0.0) + min(max(gap, 0.0), MAX_GAP_S)
+
+
 def _over_budget(ctx: Context, state: InterviewState) -> bool:
     if not ctx.time_budgets:
         return False
     budget = ctx.kb.framework.step(step_of(state)).budget_minutes * 60
-    return ctx.clock.now() - state.get("step_started_at", ctx.clock.now()) >= budget
+    return state.get("step_active_s", 0.0) >= budget
 
 
 def assess_answer(

@@ -57,6 +57,11 @@ class InterviewState(InputState, total=False):
     """'I don't know' answers to the current step's opening."""
     step_started_at: float
     """Clock time the current step started."""
+    step_active_s: float
+    """Seconds spent in the current step in this session: gaps between turns, each capped, so a break,
+    a restart or a branch made later never counts as time in the step."""
+    active_at: float
+    """Clock time of the last activity in this session (a turn, or the moment a branch was made)."""
     started_at: float
     """Clock time the interview started."""
     curveball_fired: bool

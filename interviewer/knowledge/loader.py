@@ -35,14 +35,60 @@ def _format_location(loc: tuple[int | str, ...]) -> str:
     return "".join(parts) or "(top level)"
 
 
-def load_model(path: Path, model: type[M]) -> M:
-    """Parse one YAML file into a model, raising :class:`KnowledgeError` naming file and field."""
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A YAML mapping names the same key twice (YAML would silently keep the last one)."""
+
+    def __init__(self, key: object, line: int, first_line: int) -> None:
+        """Record the repeated key and the 1-based lines of both occurrences."""
+        self.key = key
+        self.line = line
+        self.first_line = first_line
+        super().__init__(problem=f"duplicate key {key!r} at line {line} (first at line {first_line})")
+
+    def __str__(self) -> str:
+        """Return the one-line description (not PyYAML's multi-line context)."""
+        return str(self.problem)
+
+
+class UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that a key repeated in one mapping is an error."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """Build a mapping after checking its own keys are distinct (merged ``<<`` keys may be overridden)."""
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = self.construct_object(key_node)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise DuplicateKeyError(key, line, seen[key])
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_yaml(path: Path) -> Any:
+    """Return a YAML file's content, refusing duplicate keys; raise :class:`KnowledgeError` naming the file."""
     try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise KnowledgeError(path, [f"cannot read file: {exc.strerror or exc}"]) from exc
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        byte = exc.object[exc.start]
+        problem = f"not valid UTF-8: byte 0x{byte:02x} at line {line} (offset {exc.start}); save the file as UTF-8"
+        raise KnowledgeError(path, [problem]) from exc
+    try:
+        return yaml.load(text, Loader=UniqueKeyLoader)  # safe: UniqueKeyLoader is a SafeLoader
+    except DuplicateKeyError as exc:
+        raise KnowledgeError(path, [str(exc)]) from exc
     except yaml.YAMLError as exc:
         raise KnowledgeError(path, [f"invalid YAML: {exc}"]) from exc
+
+
+def load_model(path: Path, model: type[M]) -> M:
+    """Parse one YAML file into a model, raising :class:`KnowledgeError` naming file and field."""
+    raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise KnowledgeError(path, ["the file must hold a mapping at the top level"])
     try:

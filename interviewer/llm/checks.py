@@ -8,7 +8,8 @@ from collections.abc import Sequence
 import openai
 
 from interviewer.llm.bounded import DeadlinePassed, call_by
-from interviewer.llm.errors import LLMConfigError, redact_url
+from interviewer.llm.errors import LLMConfigError
+from interviewer.redact import redact_url
 
 _SHOWN_MODELS = 12
 
@@ -19,7 +20,7 @@ def check_server(client: openai.OpenAI, models: Sequence[str] = (), *, timeout_s
     A server that cannot list its models (some compatible servers answer 404) passes: its
     chat endpoint may still work, and the first call will say if it does not.
     """
-    where = redact_url(str(client.base_url))
+    where = redact_url(str(client.base_url)).rstrip("/")
     try:
         listing = call_by(time.monotonic() + timeout_s, lambda _: client.models.list(timeout=timeout_s))
     except openai.AuthenticationError:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 import json
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
 
 import openai
 from pydantic import ValidationError
@@ -161,14 +160,3 @@ def _api_failure(error: openai.APIError, budget_s: float) -> Failure:
         return Failure("the model server sent a response in an unexpected format", retry=True)
     message = server_message(error)  # an error event inside a stream
     return Failure("the model server reported an error" + (f" ({message})" if message else ""), retry=True)
-
-
-def redact_url(url: str) -> str:
-    """Return a URL fit to print: no user name, password, query string or fragment."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    if parts.port is not None:
-        host += f":{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, "", "")).rstrip("/")

@@ -8,9 +8,10 @@ from interviewer.brain.offline import OfflineBrain
 from interviewer.graph.context import FakeClock
 from interviewer.knowledge.loader import KnowledgeBase
 from interviewer.prompts import load_phrases
-from interviewer.sessions import InputError, InterviewService, SessionStore
+from interviewer.sessions import InputError, InterviewService
 from interviewer.settings import REPO_ROOT
 from interviewer.steps import STEP_IDS
+from interviewer.store.sqlite import SqliteSessionIndex, sqlite_checkpointer
 
 PRAISE = ("great", "excellent", "perfect", "good answer", "well done", "nice", "correct", "impressive")
 
@@ -121,10 +122,32 @@ def test_at_most_one_curveball(service: InterviewService) -> None:
 
 def test_step_budget_advances(service: InterviewService, clock: FakeClock) -> None:
     view = service.start("ad-ctr")
-    clock.advance(60 * 60)
+    clock.advance(4 * 60)
     view = service.send(view.session_id, "The model ranks ads because revenue depends on the auction.")
+    assert view.step == "requirements" and view.step_elapsed_s == 240
+    clock.advance(4 * 60)  # eight minutes of work: over the seven-minute budget
+    view = service.send(view.session_id, "Latency matters because the feed waits for the ads.")
     assert view.step == "framing"
     assert "at time" in view.turns[-1].content
+
+
+def test_a_break_is_not_time_in_the_step(service: InterviewService, clock: FakeClock) -> None:
+    view = service.start("ad-ctr")
+    clock.advance(60 * 60)  # an hour away, then back
+    view = service.send(view.session_id, "The model ranks ads because revenue depends on the auction.")
+    assert view.step == "requirements" and view.step_elapsed_s <= 5 * 60
+
+
+def test_a_branch_made_later_starts_with_the_original_steps_time(service: InterviewService, clock: FakeClock) -> None:
+    view = service.start("ad-ctr")
+    clock.advance(60)
+    view = service.send(view.session_id, "The model ranks ads because revenue depends on the auction.")
+    clock.advance(12 * 60)  # the candidate reads the debrief, then retries that answer
+    branch = service.branch(view.session_id, 1)
+    assert branch.step_elapsed_s == 0
+    clock.advance(60)
+    again = service.send(branch.session_id, "The model predicts clicks because the auction multiplies them by bids.")
+    assert again.step == "requirements" and again.turns[-1].kind == "follow_up"  # not over time
 
 
 def test_empty_and_huge_input_are_rejected_clearly(service: InterviewService) -> None:
@@ -154,8 +177,8 @@ def _persistent(kb: KnowledgeBase, db: Path, brain: OfflineBrain | None = None) 
         kb,
         brain or OfflineBrain(),
         load_phrases(REPO_ROOT / "prompts"),
-        checkpointer=InterviewService.sqlite_checkpointer(db),
-        store=SessionStore(db),
+        checkpointer=sqlite_checkpointer(db),
+        store=SqliteSessionIndex(db),
         clock=FakeClock(5.0),
     )
 

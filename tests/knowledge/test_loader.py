@@ -1,9 +1,10 @@
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from interviewer.knowledge.loader import KnowledgeError, load_knowledge, load_model
+from interviewer.knowledge.loader import KnowledgeError, load_knowledge, load_model, read_yaml
 from interviewer.knowledge.models import Case
 from interviewer.settings import REPO_ROOT
 
@@ -60,3 +61,51 @@ def test_case_id_must_match_file_name(tmp_path: Path) -> None:
     _write(tmp_path / "cases", data, "other-name.yaml")
     with pytest.raises(KnowledgeError, match="must match the file name"):
         load_knowledge(tmp_path)
+
+
+def _copy_knowledge(tmp_path: Path) -> Path:
+    root = tmp_path / "knowledge"
+    shutil.copytree(REPO_ROOT / "knowledge", root)
+    return root
+
+
+def test_a_repeated_top_level_key_names_file_key_and_lines(tmp_path: Path) -> None:
+    root = _copy_knowledge(tmp_path)
+    case = root / "cases" / "ad-ctr.yaml"
+    text = case.read_text(encoding="utf-8")
+    first = text.splitlines().index("facts:") + 1
+    case.write_text(text + "facts:\n  - id: only-one\n", encoding="utf-8")  # would replace every fact
+    second = len(text.splitlines()) + 1
+    with pytest.raises(KnowledgeError) as err:
+        load_knowledge(root)
+    assert err.value.path == case
+    message = str(err.value)
+    assert str(case) in message
+    assert f"duplicate key 'facts' at line {second} (first at line {first})" in message
+
+
+def test_a_repeated_nested_key_is_refused(tmp_path: Path) -> None:
+    root = _copy_knowledge(tmp_path)
+    case = root / "cases" / "ad-ctr.yaml"
+    text = case.read_text(encoding="utf-8")
+    case.write_text(text.replace("  - id: scale\n", "  - id: scale\n    topic: twice\n", 1), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="duplicate key 'topic'") as err:
+        load_knowledge(root)
+    assert err.value.path == case
+
+
+def test_merge_keys_may_be_overridden(tmp_path: Path) -> None:
+    path = tmp_path / "merge.yaml"
+    path.write_text("base: &b {a: 1, b: 2}\nchild:\n  <<: *b\n  b: 3\n", encoding="utf-8")
+    assert read_yaml(path) == {"base": {"a": 1, "b": 2}, "child": {"a": 1, "b": 3}}
+
+
+def test_a_file_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    root = _copy_knowledge(tmp_path)
+    case = root / "cases" / "ad-ctr.yaml"
+    case.write_bytes(case.read_bytes().replace(b"Ad click-through", b"Ad cl\xefck-through", 1))  # latin-1 'ï'
+    with pytest.raises(KnowledgeError) as err:
+        load_knowledge(root)
+    assert err.value.path == case
+    assert str(case) in str(err.value)
+    assert "not valid UTF-8: byte 0xef at line 2" in str(err.value)

@@ -239,3 +239,55 @@ def test_history_without_interviews_points_to_start(make_app: Callable[[], AppTe
     ok(at.run())
     ok(at.switch_page(state.HISTORY).run())
     assert "No interviews yet" in at.info[0].value
+
+
+EVIL_SESSION = "[x](https://evil.example)![i](https://evil.example/i.png)"
+
+
+@pytest.mark.parametrize("page", [state.INTERVIEW, state.DEBRIEF, state.COMPARE])
+def test_a_session_parameter_is_never_markup(make_app: Callable[[], AppTest], page: str) -> None:
+    from markdown_it import MarkdownIt
+
+    at = make_app()
+    ok(at.run())
+    at.query_params[state.SESSION_PARAM] = EVIL_SESSION
+    ok(at.switch_page(page).run())
+    shown = at.error[0].value
+    assert "does not name an interview" in shown and "invalid session id" in shown
+    rendered = MarkdownIt("commonmark").render(shown)
+    assert "<a " not in rendered and "<img" not in rendered
+    assert "](" not in shown and "![" not in shown and "https://" not in shown  # no link, image or autolink
+    assert not at.chat_input  # nothing of an interview is shown
+
+
+def test_a_turn_parameter_that_is_not_a_number_is_ignored(app: AppTest) -> None:
+    start(app)
+    for odd in ("²", "1" * 5000, "-1", "x"):
+        app.query_params[state.TURN_PARAM] = odd
+        ok(app.switch_page(state.INTERVIEW).run())
+        assert not any("quoted in the debrief" in c.value for c in app.caption)
+
+
+def test_the_start_page_hides_credentials_in_the_base_url(
+    make_app: Callable[[], AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INTERVIEWER_PROVIDER", "openai")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://me:hunter2@llm.internal:8000/v1?api_key=sk-secret")
+    real = factory.make_service
+    monkeypatch.setattr(state, "make_service", lambda settings: real(settings, brain=OfflineBrain()))
+    at = ok(make_app().run())
+    captions = "\n".join(c.value for c in at.caption)
+    assert "hunter2" not in captions and "sk-secret" not in captions
+    assert escape_markdown("via http://me:***@llm.internal:8000/v1?api_key=***") in captions
+
+
+def test_streamlit_config_binds_localhost_and_sends_nothing() -> None:
+    import tomllib
+
+    from interviewer.settings import REPO_ROOT
+
+    config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "localhost"
+    assert config["server"]["headless"] is True
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["client"]["toolbarMode"] == "minimal"

@@ -10,7 +10,7 @@ from interviewer import progress
 from interviewer.sessions import SessionSummary
 from interviewer.steps import STEP_IDS
 from ui import state
-from ui.format import when
+from ui.format import escape_markdown, when
 
 
 def name(summary: SessionSummary, root: SessionSummary) -> str:
@@ -23,7 +23,7 @@ def main() -> None:
     """Draw the comparison of a session's branches."""
     svc = state.service()
     view = state.load_view(svc, "compare its branches")
-    st.title(f"Branches of {view.case_title}")
+    st.title(f"Branches of {escape_markdown(view.case_title)}")
     members = progress.family(svc.list_sessions(), view.session_id)
     if len(members) < 2:
         st.info("This interview has no branches yet. Use **Retry from here** on one of your answers to make one.")
@@ -63,7 +63,7 @@ def main() -> None:
     st.subheader("Open")
     for s in members:
         left, right = st.columns([3, 1])
-        left.markdown(name(s, root))
+        left.markdown(escape_markdown(name(s, root)))
         if right.button("Debrief" if s.status == "finished" else "Continue", key=f"open-{s.session_id}"):
             state.go(state.DEBRIEF if s.status == "finished" else state.INTERVIEW, s.session_id)
 

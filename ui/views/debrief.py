@@ -11,7 +11,7 @@ from interviewer.debrief import Debrief, StepResult
 from interviewer.knowledge.models import Framework
 from interviewer.sessions import InterviewService, SessionView
 from ui import components, state
-from ui.format import escape_markdown, label
+from ui.format import escape_markdown, inline_code, label
 
 SENIOR_BAR = 3
 
@@ -39,20 +39,20 @@ def headline(view: SessionView, debrief: Debrief) -> None:
     o = debrief.overall
     rec, lvl, score, hints = st.columns(4)
     rec.metric("Recommendation", label(o.recommendation), border=True)
-    lvl.metric("Estimated level", label(o.level), help=f"Target level: {o.target_level}", border=True)
+    lvl.metric("Estimated level", label(o.level), help=f"Target level: {escape_markdown(o.target_level)}", border=True)
     score.metric("Overall score", f"{o.score:.2f} / 4", help="3 meets the senior bar.", border=True)
     hints.metric("Hints taken", str(debrief.metadata.get("hints", view.hints)), border=True)
 
 
 def step_details(framework: Framework, session_id: str, result: StepResult) -> None:
     """Show one step's evidence (linked to its turn), red flags and missed signals."""
-    title = framework.step(result.step).title
+    title = escape_markdown(framework.step(result.step).title)
     note = " · not enough evidence" if result.insufficient_evidence else ""
     with st.expander(f"{title}: {result.score}/4{note}", expanded=result.score < SENIOR_BAR):
         if result.evidence:
             st.markdown("**What you showed**")
         for evidence in result.evidence:
-            st.markdown(f"{escape_markdown(evidence.signal)} ({evidence.status})")
+            st.markdown(f"{escape_markdown(evidence.signal)} ({escape_markdown(evidence.status)})")
             quote, link = st.columns([5, 1], vertical_alignment="center")
             quote.markdown("> " + escape_markdown(evidence.quote))
             if evidence.turn is not None:
@@ -69,7 +69,7 @@ def step_details(framework: Framework, session_id: str, result: StepResult) -> N
             st.markdown("**Missed or partly shown**")
         for missed in result.missed:
             st.markdown(f"- **{escape_markdown(missed.signal)}**: {escape_markdown(missed.stronger_answer)}")
-            st.caption(f"Source: `{missed.source}`")
+            st.caption(f"Source: {inline_code(missed.source)}")
 
 
 def downloads(view: SessionView, debrief: Debrief) -> None:

@@ -10,7 +10,7 @@ from interviewer import progress
 from interviewer.sessions import InputError, InterviewService, SessionSummary
 from interviewer.steps import STEP_IDS
 from ui import state
-from ui.format import escape_markdown, when
+from ui.format import escape_error, escape_markdown, when
 
 
 def case_title(svc: InterviewService, case_id: str | None) -> str:
@@ -76,16 +76,22 @@ def suggestion(svc: InterviewService, sessions: list[SessionSummary]) -> None:
         f" {recent} finished interview(s)."
     )
     st.markdown(
-        f"Suggested case: **{escape_markdown(advice.case.title)}** ({advice.case.domain}, {advice.case.difficulty}):"
+        f"Suggested case: **{escape_markdown(advice.case.title)}** ({escape_markdown(advice.case.domain)},"
+        f" {escape_markdown(advice.case.difficulty)}):"
         f" its signals in {escape_markdown(step)} carry weight {advice.weight}, and you have practised it"
         f" {advice.practised} time(s)."
     )
     level = next((s.level for s in sessions), "senior")
-    if st.button(f"Start {advice.case.title}", key="start-suggested", type="primary", icon=":material/play_arrow:"):
+    if st.button(
+        f"Start {escape_markdown(advice.case.title)}",
+        key="start-suggested",
+        type="primary",
+        icon=":material/play_arrow:",
+    ):
         try:
             view = svc.start(advice.case.id, level)
         except InputError as exc:
-            st.error(str(exc))
+            st.error(escape_error(str(exc)))
             return
         state.go(state.INTERVIEW, view.session_id)
 

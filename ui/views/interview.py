@@ -8,7 +8,7 @@ import streamlit as st
 
 from interviewer.sessions import Control, InputError, InterviewService, SessionView
 from ui import components, state
-from ui.format import escape_markdown, escape_stream
+from ui.format import escape_error, escape_markdown, escape_stream, inline_code, turn_index
 
 _ERROR = "turn_error"
 _REJECTED = "rejected_messages"
@@ -21,7 +21,9 @@ def branch_notice(svc: InterviewService, view: SessionView) -> None:
     summary = next((s for s in svc.list_sessions() if s.session_id == view.session_id), None)
     if summary is None or summary.parent_id is None:
         return
-    st.info(f"This is a branch of interview `{summary.parent_id}`: you are answering again from an earlier turn.")
+    st.info(
+        f"This is a branch of interview {inline_code(summary.parent_id)}: you are answering again from an earlier turn."
+    )
     st.page_link(
         state.COMPARE,
         label="Compare branches",
@@ -51,7 +53,7 @@ def transcript(svc: InterviewService, view: SessionView, highlight: int | None) 
                 try:
                     branch = svc.branch(view.session_id, index)
                 except InputError as exc:
-                    st.error(str(exc))
+                    st.error(escape_error(str(exc)))
                 else:
                     state.go(state.INTERVIEW, branch.session_id)
 
@@ -65,7 +67,7 @@ def pending(svc: InterviewService, view: SessionView) -> bool:
     """Offer to finish a turn whose handling failed, without re-typing; return whether one is waiting."""
     error = st.session_state.pop(_ERROR, None)
     if error:
-        st.error(f"The interviewer failed to answer: {error}. What you sent is kept.")
+        st.error(f"The interviewer failed to answer: {escape_error(error)}. What you sent is kept.")
     if view.pending_message is None and view.session_id not in _failed():
         return False
     with st.container(border=True):
@@ -90,7 +92,7 @@ def notices(view: SessionView) -> None:
     notice = st.session_state.pop(_NOTICE, None)
     if notice:
         kind, message = notice
-        (st.warning if kind == "warning" else st.error)(message)
+        (st.warning if kind == "warning" else st.error)(escape_error(message))
     text = st.session_state.get(_REJECTED, {}).get(view.session_id)
     if not text:
         return
@@ -162,8 +164,7 @@ def main() -> None:
         components.facts_panel(view)
         st.page_link(state.HISTORY, label="History", icon=":material/history:")
     branch_notice(svc, view)
-    highlight = st.query_params.get(state.TURN_PARAM)
-    transcript(svc, view, int(highlight) if highlight and highlight.isdigit() else None)
+    transcript(svc, view, turn_index(st.query_params.get(state.TURN_PARAM)))
     waiting = pending(svc, view)
     if view.done:
         finished(view)

@@ -11,7 +11,7 @@ from interviewer.knowledge.models import Case
 from interviewer.sessions import InputError, InterviewService, SessionNotFound
 from interviewer.steps import LEVELS
 from ui import state
-from ui.format import escape_markdown, when
+from ui.format import escape_error, escape_markdown, when
 
 ANY = "Any"
 
@@ -30,8 +30,9 @@ def resume_section(svc: InterviewService) -> None:
         step = svc.kb.framework.steps[view.step_index].title
         branch = " · branch" if summary.parent_id else ""
         left, right = st.columns([4, 1], vertical_alignment="center")
+        title, level = escape_markdown(view.case_title), escape_markdown(view.level)
         left.markdown(
-            f"**{escape_markdown(view.case_title)}** · {view.level}{branch} · step {view.step_index + 1} of 7"
+            f"**{title}** · {level}{branch} · step {view.step_index + 1} of 7"
             f" ({escape_markdown(step)}) · {len(view.turns)} messages · last active {when(summary.updated_at)}"
         )
         if right.button("Resume", key=f"resume-{summary.session_id}", icon=":material/play_arrow:"):
@@ -61,14 +62,14 @@ def new_interview(svc: InterviewService) -> None:
         pick = st.selectbox("Case", list(titles), key="case")
         chosen = titles[pick]
         st.info(escape_markdown(chosen.prompt), icon=":material/description:")
-        st.caption(f"Domain: {chosen.domain} · difficulty: {chosen.difficulty}")
+        st.caption(f"Domain: {escape_markdown(chosen.domain)} · difficulty: {escape_markdown(chosen.difficulty)}")
     level = st.radio("Target level", list(LEVELS), index=LEVELS.index("senior"), horizontal=True, key="level")
     if st.button("Start the interview", type="primary", icon=":material/play_arrow:", key="start"):
         case = chosen or random.choice(matching)
         try:
             view = svc.start(case.id, level)
         except InputError as exc:
-            st.error(str(exc))
+            st.error(escape_error(str(exc)))
             return
         state.go(state.INTERVIEW, view.session_id)
 
@@ -81,7 +82,7 @@ def main() -> None:
         "You are interviewed through the seven steps of the ML system design framework. Ask clarifying"
         " questions: the interviewer holds facts back until you ask. You get a scored debrief at the end."
     )
-    st.caption(f"Brain: {state.brain_label(svc)}")
+    st.caption(f"Brain: {escape_markdown(state.brain_label(svc))}")
     resume_section(svc)
     new_interview(svc)
 
