@@ -51,6 +51,7 @@ class StepResult(BaseModel):
     red_flags: list[RedFlagHit] = Field(default_factory=list)
     insufficient_evidence: bool = False
     coverage: float = Field(0.0, description="Weighted share of signal credit, after red flags.")
+    reached: bool = Field(True, description="Whether the interview got to this step (False after an early end).")
 
 
 class Overall(BaseModel):
@@ -93,25 +94,33 @@ class Debrief(BaseModel):
             "| --- | --- | --- |",
         ]
         for s in self.steps:
-            note = "not enough evidence" if s.insufficient_evidence else f"{len(s.evidence)} signal(s) shown"
+            if not s.reached:
+                note = "not reached"
+            elif s.insufficient_evidence:
+                note = "not enough evidence"
+            else:
+                note = f"{len(s.evidence)} signal(s) shown"
             lines.append(f"| {s.step} | {s.score} | {note} |")
         for heading, items in (("Strengths", self.strengths), ("Improvements", self.improvements)):
-            lines += ["", f"## {heading}", ""] + [f"- {_md(i)}" for i in items or ["(none)"]]
+            lines += ["", f"## {heading}", ""] + [f"- {md_text(i)}" for i in items or ["(none)"]]
         for s in self.steps:
+            if not s.reached:
+                lines += ["", f"## {s.step.capitalize()}: not reached", ""]
+                continue
             lines += ["", f"## {s.step.capitalize()}: {s.score}/4", ""]
             for e in s.evidence:
-                lines.append(f"- **{_md(e.signal)}** ({e.status}): > {_md(e.quote)}")
+                lines.append(f"- **{md_text(e.signal)}** ({e.status}): > {md_text(e.quote)}")
             for r in s.red_flags:
-                lines.append(f"- **Red flag: {_md(r.flag)}**: > {_md(r.quote.rstrip('.'))}. {_md(r.why)}")
+                lines.append(f"- **Red flag: {md_text(r.flag)}**: > {md_text(r.quote.rstrip('.'))}. {md_text(r.why)}")
             for m in s.missed:
-                lines.append(f"- Not fully shown: **{_md(m.signal)}**: {_md(m.stronger_answer)} _(source: {m.source})_")
+                lines.append(f"- Not fully shown: **{md_text(m.signal)}**: {md_text(m.stronger_answer)}")
         if self.ignored:
             lines += ["", "## Ignored text addressed to the grader", ""]
-            lines += [f"- {_md(i)}" for i in self.ignored]
+            lines += [f"- {md_text(i)}" for i in self.ignored]
         return "\n".join(lines) + "\n"
 
 
-def _md(text: str) -> str:
+def md_text(text: str) -> str:
     """Escape text so candidate content cannot inject Markdown structure or HTML."""
     out = text.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;")
     for ch in "*_`[]|#":

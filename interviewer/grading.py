@@ -191,9 +191,11 @@ def debrief_of(
     ignored: list[str] = []
     highlights: list[tuple[int, str]] = []
     misses: list[tuple[int, str]] = []
+    reached = reached_steps(transcript)
     for step, judgment in zip(plan(kb, transcript), judgments, strict=True):
         rubric = step.rubric
         result = step_result(rubric, judgment)
+        result.reached = step.rubric.step in reached
         results.append(result)
         weights.append(rubric.weight)
         ignored += judgment.ignored
@@ -222,6 +224,11 @@ def debrief_of(
         ignored=ignored,
         metadata={"brain": brain_name, "curveballs": curveballs},
     )
+
+
+def reached_steps(transcript: Transcript) -> set[str]:
+    """Return the steps the interview got to: any turn in them (an early end leaves the rest unreached)."""
+    return {t.step for t in transcript.turns}
 
 
 def dump_judgment(judgment: StepJudgment) -> dict[str, Any]:

@@ -62,6 +62,11 @@ def completeness_problems(case: Case) -> list[Problem]:
             )
         if step.anchors is None:
             add(f"steps.{step_id}.anchors", "mid / senior / staff anchors are required")
+        answers = step.model_answers
+        if answers is None:
+            add(f"steps.{step_id}.model_answers", "mid / senior / staff model answers are required")
+        elif len({answers.mid, answers.senior, answers.staff}) < 3:
+            add(f"steps.{step_id}.model_answers", "each level needs its own answer")
     return problems
 
 
@@ -198,6 +203,9 @@ def _text_fields(case: Case) -> Iterator[tuple[str, str]]:
         if step.anchors:
             for level in ("mid", "senior", "staff"):
                 yield f"steps.{step_id}.anchors.{level}", getattr(step.anchors, level)
+        if step.model_answers is not None:
+            for level in ("mid", "senior", "staff"):
+                yield f"steps.{step_id}.model_answers.{level}", getattr(step.model_answers, level)
         for j, flag in enumerate(step.red_flags):
             yield f"steps.{step_id}.red_flags[{j}].why", flag.why
     for path, signal in _all_signals(case):

@@ -147,6 +147,14 @@ class Fact(_Strict):
     )
 
 
+class ModelAnswers(_Strict):
+    """An ideal answer to one step at each target level, shown in the debrief after the interview."""
+
+    mid: str = Field(min_length=300, max_length=2000, description="What a strong mid-level candidate would say.")
+    senior: str = Field(min_length=400, max_length=2400, description="What a strong senior candidate would say.")
+    staff: str = Field(min_length=400, max_length=2800, description="What a strong staff candidate would say.")
+
+
 class CaseStep(_Strict):
     """The case-specific content of one step."""
 
@@ -154,6 +162,9 @@ class CaseStep(_Strict):
     signals: list[Signal] = Field(min_length=2)
     red_flags: list[RedFlag] = Field(min_length=1)
     anchors: Anchors | None = None
+    model_answers: ModelAnswers | None = Field(
+        None, description="Original model answers per target level; every case must have them (see checks)."
+    )
 
 
 class Curveball(_Strict):

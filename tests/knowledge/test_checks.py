@@ -105,3 +105,25 @@ def test_duplicated_prose_is_caught(kb: KnowledgeBase) -> None:
 def test_curveball_steps_are_valid(kb: KnowledgeBase, case_id: str) -> None:
     for curveball in kb.case(case_id).curveballs:
         assert curveball.step in STEP_IDS
+
+
+def test_every_model_answer_earns_the_level_it_models(kb: KnowledgeBase) -> None:
+    """The debrief shows model answers as ideals: the offline judge must score them as such."""
+    from interviewer.brain.offline import OfflineBrain
+    from interviewer.grading import step_result
+    from interviewer.honesty import judged
+    from interviewer.rubric import step_rubric
+    from interviewer.steps import STEP_IDS
+
+    brain = OfflineBrain()
+    short: list[str] = []
+    for case in kb.cases.values():
+        for step in STEP_IDS:
+            answers = case.steps[step].model_answers
+            assert answers is not None, f"{case.id}/{step} has no model answers"
+            rubric = step_rubric(kb, case, step)
+            for level, floor in (("mid", 2), ("senior", 3), ("staff", 3)):
+                result = step_result(rubric, judged(brain, rubric, [(1, getattr(answers, level))]))
+                if result.score < floor or result.red_flags:
+                    short.append(f"{case.id}/{step}/{level}: {result.score}, flags {len(result.red_flags)}")
+    assert short == []
