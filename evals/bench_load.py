@@ -245,18 +245,38 @@ def main() -> None:
                 time.perf_counter() - started,
             )
         )
-        if args.postgres:
-            started = time.perf_counter()
-            values = {"data_dir": str(data), "database_url": args.postgres}
-            runs = run_processes(values, args.interviews, args.processes, "pg")
-            pg = _settings(data, database_url=args.postgres)
-            rows.append(
-                (
-                    f"{args.interviews} interviews, {args.processes} processes, PostgreSQL",
-                    check(make_service(pg), runs),
-                    time.perf_counter() - started,
-                )
-            )
+        servers: list[Any] = []
+        postgres, chroma = args.postgres, None
+        if args.servers:
+            sys.path.insert(0, str(REPO_ROOT))
+            from tests.store.servers import start_chroma, start_postgres
+
+            pg_server = start_postgres()
+            servers.append(pg_server)
+            chroma_server = start_chroma(base / "chroma-server")
+            servers.append(chroma_server)
+            postgres, chroma = pg_server.create_database(), chroma_server.url
+        try:
+            if postgres:
+                started = time.perf_counter()
+                values = {"data_dir": str(data), "database_url": postgres}
+                runs = run_processes(values, args.interviews, args.processes, "pg")
+                pg = _settings(data, database_url=postgres)
+                name = f"{args.interviews} interviews, {args.processes} processes, PostgreSQL"
+                rows.append((name, check(make_service(pg), runs), time.perf_counter() - started))
+            if postgres and chroma:
+                started = time.perf_counter()
+                replica = base / "replica"
+                values = {"data_dir": str(replica), "database_url": postgres, "chroma_url": chroma}
+                env = {**os.environ, "INTERVIEWER_CHROMA_URL": chroma, "INTERVIEWER_DATA_DIR": str(replica)}
+                subprocess.run([str(REPO_ROOT / ".venv" / "bin" / "interviewer"), "index"], env=env, check=True)
+                runs = run_processes(values, args.interviews, 2, "rep")
+                shared = _settings(replica, database_url=postgres, chroma_url=chroma)
+                name = f"{args.interviews} interviews, 2 app processes sharing PostgreSQL and a Chroma server"
+                rows.append((name, check(make_service(shared), runs), time.perf_counter() - started))
+        finally:
+            for server in servers:
+                server.stop()
         rng = random.Random(args.seed)
         totals = {"lost": 0, "duplicated": 0, "errors": 0, "stale_pending": 0}
         started = time.perf_counter()

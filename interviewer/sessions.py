@@ -177,9 +177,9 @@ class InterviewService:
             )
         return cleaned
 
-    def send(self, session_id: str, text: str) -> SessionView:
-        """Send a candidate message and return the state after the interviewer's reply."""
-        for _ in self.stream(session_id, text):
+    def send(self, session_id: str, text: str, *, sketch: str | None = None) -> SessionView:
+        """Send a candidate message (with a design sketch, if any) and return the state after the reply."""
+        for _ in self.stream(session_id, text, sketch=sketch):
             pass
         return self.state(session_id)
 
@@ -189,7 +189,14 @@ class InterviewService:
             pass
         return self.state(session_id)
 
-    def stream(self, session_id: str, text: str | None = None, *, control: Control | None = None) -> Iterator[str]:
+    def stream(
+        self,
+        session_id: str,
+        text: str | None = None,
+        *,
+        control: Control | None = None,
+        sketch: str | None = None,
+    ) -> Iterator[str]:
         """Send a message (or press a control) and yield the interviewer's reply as it is produced.
 
         Text a brain streams token by token arrives in pieces; messages produced whole arrive
@@ -201,6 +208,11 @@ class InterviewService:
         if control is None:
             cleaned: str | None = self.validate_message(text or "")
             value: dict[str, Any] = {"text": cleaned}
+            drawn = (sketch or "").encode("utf-8", "replace").decode("utf-8").replace("\x00", "").strip()
+            if len(drawn) > self.max_message_chars:
+                raise InputError(f"the sketch is {len(drawn)} characters; the limit is {self.max_message_chars}.")
+            if drawn:
+                value["sketch"] = drawn
         else:
             cleaned, value = None, {"control": control}
         self._finish_unfinished(session_id)
@@ -278,6 +290,14 @@ class InterviewService:
         self.graph.invoke(None, config, context=self.context, durability="sync")
         self.store.add(new_id, values.get("case_id"), values.get("level", "senior"), time.time(), session_id)
         return self.state(new_id)
+
+    def delete(self, session_id: str) -> None:
+        """Delete a session: its checkpoints and its line in the session list."""
+        session_id = self._session_id(session_id)
+        if not self.store.exists(session_id):
+            raise SessionNotFound(session_id)
+        self.graph.checkpointer.delete_thread(session_id)  # type: ignore[union-attr]
+        self.store.delete(session_id)
 
     def _after_turn(self, session_id: str) -> None:
         self.store.set_pending(session_id, None, time.time())

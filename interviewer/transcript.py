@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from interviewer.sketch import as_sentences
 from interviewer.steps import Level, StepId
 
 Role = Literal["interviewer", "candidate"]
@@ -32,6 +33,18 @@ class Turn(BaseModel):
     facts: list[str] = Field(default_factory=list, description="Fact ids an interviewer turn revealed.")
     curveball: str | None = Field(None, description="Curveball id an interviewer turn introduced.")
     elapsed_s: float | None = Field(None, description="Seconds since the interview started.")
+    sketch: str | None = Field(None, description="The design sketch sent with a candidate turn (one edge a line).")
+
+    @property
+    def judged_text(self) -> str:
+        """Return what judging reads of the turn: its text, and its sketch as plain sentences."""
+        return judged_text(self.content, self.sketch)
+
+
+def judged_text(content: str, sketch: str | None) -> str:
+    """Return a candidate turn as judging reads it: the text, then the sketch as plain sentences."""
+    drawn = as_sentences(sketch) if sketch else ""
+    return f"{content} {drawn}".strip() if drawn else content
 
 
 class Transcript(BaseModel):
@@ -50,7 +63,7 @@ class Transcript(BaseModel):
 
     def judged_turns(self, step: StepId) -> list[tuple[int, str]]:
         """Return (index, text) of the candidate turns of a step that are judged (unlabelled ones are)."""
-        return [(i, t.content) for i, t in self.candidate_turns(step) if t.kind is None or t.kind in JUDGED_KINDS]
+        return [(i, t.judged_text) for i, t in self.candidate_turns(step) if t.kind is None or t.kind in JUDGED_KINDS]
 
     def curveball_ids(self) -> list[str]:
         """Return the ids of curveballs the interviewer introduced."""

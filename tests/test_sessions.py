@@ -12,7 +12,7 @@ from interviewer.brain.offline import OfflineBrain
 from interviewer.graph.context import FakeClock
 from interviewer.knowledge.loader import KnowledgeBase
 from interviewer.prompts import load_phrases
-from interviewer.sessions import InputError, InterviewService
+from interviewer.sessions import InputError, InterviewService, SessionNotFound
 from interviewer.settings import REPO_ROOT
 from interviewer.store.sqlite import SqliteSessionIndex, sqlite_checkpointer
 
@@ -131,3 +131,26 @@ def test_lone_surrogates_and_nul_are_replaced_not_fatal(kb: KnowledgeBase, tmp_p
     sid = service.start("ad-ctr").session_id
     view = service.send(sid, "I'd log clicks \ud800 and\x00 impressions because both are needed.")
     assert _said(view) == ["I'd log clicks ? and impressions because both are needed."]
+
+
+def test_a_sketch_is_saved_with_the_turn_and_judged_with_the_answer(kb: KnowledgeBase, tmp_path: Path) -> None:
+    service = _service(kb, tmp_path / "s.sqlite")
+    sid = service.start("ad-ctr").session_id
+    sketch = "request -> candidate retrieval -> ranking -> auction\nfeature store -> ranking: user and ad features"
+    view = service.send(sid, "Here is the pipeline I have in mind.", sketch=sketch)
+    turn = next(t for t in view.turns if t.role == "candidate")
+    assert turn.sketch == sketch
+    assert "ranking leads to auction." in turn.judged_text
+    assert service.transcript(sid).turns[1].sketch == sketch
+
+
+def test_a_deleted_session_is_gone_from_the_list_and_its_checkpoints(kb: KnowledgeBase, tmp_path: Path) -> None:
+    service = _service(kb, tmp_path / "s.sqlite")
+    keep = service.start("ad-ctr").session_id
+    gone = service.start("ad-ctr").session_id
+    service.send(gone, ANSWERS[0])
+    service.delete(gone)
+    assert [s.session_id for s in service.list_sessions()] == [keep]
+    assert not service.graph.get_state(service._config(gone)).values
+    with pytest.raises(SessionNotFound):
+        service.state(gone)

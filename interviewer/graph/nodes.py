@@ -86,7 +86,8 @@ def await_candidate(state: InterviewState) -> dict[str, Any]:
     value = interrupt({"step": step_of(state), "question": last_question(state)})
     if isinstance(value, str):
         value = {"text": value}
-    return {"pending": {"text": str(value.get("text") or ""), "control": value.get("control")}}
+    pending = {"text": str(value.get("text") or ""), "control": value.get("control"), "sketch": value.get("sketch")}
+    return {"pending": pending}
 
 
 Route = Literal[
@@ -128,7 +129,7 @@ def classify(state: InterviewState, runtime: Runtime[Context]) -> Command[Route]
         kind = calls.take(outcome)
     step_turns = state.get("step_turns", 0) + 1
     update: dict[str, Any] = {
-        "turns": [turn(ctx, state, "candidate", text, kind)],
+        "turns": [turn(ctx, state, "candidate", text, kind, sketch=pending.get("sketch") or None)],
         "step_turns": step_turns,
         "step_active_s": step_elapsed(ctx, state),
         "active_at": ctx.clock.now(),
@@ -250,7 +251,10 @@ def give_hint(state: InterviewState, runtime: Runtime[Context]) -> Command[Liter
     if target is not None:
         signal, probe = target
         update |= {"asked": [probe], "probed": [f"{step}:{signal.id}"]}
-        said = say(runtime, state, ctx.phrases.say("hint", hint=generic, probe=probe), "hint", signal=signal.id)
+        # The step's general nudge is said once; later hints go straight to the gap of the open question.
+        again = step in state.get("hints", [])
+        text = ctx.phrases.say("hint_again", probe=probe) if again else ctx.phrases.say("hint", hint=generic, probe=probe)
+        said = say(runtime, state, text, "hint", signal=signal.id)
     else:
         said = say(runtime, state, ctx.phrases.say("hint_generic", hint=generic), "hint")
     return Command(goto="await_candidate", update=_with_calls(calls, runtime, update | {"turns": [said]}))

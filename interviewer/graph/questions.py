@@ -17,7 +17,7 @@ from interviewer.rubric import StepRubric, step_rubric
 from interviewer.semantic.judging import signal_texts
 from interviewer.steps import STEP_IDS, StepId
 from interviewer.text import contains_cue, normalize, sentences
-from interviewer.transcript import JUDGED_KINDS
+from interviewer.transcript import JUDGED_KINDS, judged_text
 
 if TYPE_CHECKING:
     from interviewer.graph.calls import Calls
@@ -66,7 +66,7 @@ def judge_step(ctx: Context, state: InterviewState, calls: Calls) -> StepJudgmen
     """Judge the current step's answers so far, instantly, through the judging pipeline: to pick a gap."""
     step = step_of(state)
     judged = [
-        (i, t["content"])
+        (i, judged_text(t["content"], t.get("sketch")))
         for i, t in enumerate(state.get("turns", []))
         if t["role"] == "candidate" and t["step"] == step and t.get("kind") in JUDGED_KINDS
     ]

@@ -264,3 +264,12 @@ def test_real_index_is_built_on_first_use(kb: KnowledgeBase, tmp_path: Path) -> 
     view = service.control(sid, "hint")
     assert (tmp_path / "chroma").exists()
     assert view.turns[-1].kind == "hint" and view.hints == 1
+
+
+def test_a_second_hint_does_not_repeat_the_first_ones_opening(service: InterviewService) -> None:
+    sid = service.start("ad-ctr").session_id
+    first = service.control(sid, "hint").turns[-1].content
+    second = service.control(sid, "hint").turns[-1].content
+    generic = service.kb.framework.step("requirements").hint
+    assert generic in first and generic not in second
+    assert second.startswith("Another nudge:") and second != first
