@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from pydantic import ValidationError
+from rich.console import Console
+from rich.markdown import Markdown
 
 from interviewer.evals.report import check_thresholds, compare, compare_markdown, load_thresholds, write_report
 from interviewer.evals.runner import EVALS_DIR, SUITES, run_suite
+from interviewer.export import NotATranscript, read_transcript, to_json, to_markdown
 from interviewer.factory import describe_provider, knowledge, knowledge_index, make_brain, make_chat, make_service
 from interviewer.grading import grade
 from interviewer.graph.context import FakeClock
@@ -42,8 +44,7 @@ from interviewer.settings import Settings, get_settings
 from interviewer.simulate import simulate as run_simulation
 from interviewer.steps import STEP_IDS
 from interviewer.store.base import StoreError
-from interviewer.terminal import HELP, TerminalSession, pick_case, save_debrief, tolerant_input, warn_on_replacement
-from interviewer.transcript import Transcript
+from interviewer.terminal import HELP, TerminalSession, pick_case, save_export, tolerant_input, warn_on_replacement
 
 FAULT_HELP = f"Queue a fault for the next request: {', '.join(FAULTS)}."
 app = typer.Typer(help="A mock interviewer for ML system design interviews.", no_args_is_help=True)
@@ -142,12 +143,12 @@ def score(
     transcript_file: Path = typer.Argument(..., help="Transcript JSON file.", exists=True, dir_okay=False),
     as_json: bool = typer.Option(False, "--json", help="Print the debrief as JSON."),
 ) -> None:
-    """Score an existing transcript and print its debrief."""
+    """Score an existing transcript (or a JSON export) and print its debrief."""
     try:
-        transcript = Transcript.model_validate_json(transcript_file.read_text(encoding="utf-8"))
-    except ValidationError as exc:
-        _echo_err(f"{transcript_file}: not a valid transcript:\n{exc}")
-        raise typer.Exit(1) from exc
+        transcript = read_transcript(transcript_file)
+    except NotATranscript as exc:
+        _echo_err(str(exc))
+        raise typer.Exit(2) from exc
     try:
         brain = make_brain(get_settings())
     except LLMConfigError as exc:
@@ -264,9 +265,9 @@ def practice(
         typer.echo(f"\nInterview paused. Resume with: interviewer practice --resume {view.session_id}")
         return
     assert view.debrief is not None
-    typer.echo("\n" + view.debrief.to_markdown(f"Debrief: {view.case_title}"))
-    md, js = save_debrief(view.debrief, settings.data_dir / "debriefs", view.session_id)
-    typer.echo(f"Saved {md} and {js}")
+    Console(highlight=False).print(Markdown(view.debrief.to_markdown(f"Debrief: {view.case_title}")))
+    md, js = save_export(service, settings.data_dir / "debriefs", view.session_id)
+    typer.echo(f"Saved {md} and {js} (transcript and debrief; score accepts the JSON)")
 
 
 @app.command()
@@ -276,9 +277,38 @@ def sessions(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) 
     if as_json:
         typer.echo(json.dumps([r.model_dump() for r in rows], indent=2))
         return
+    if not rows:
+        typer.echo("No sessions yet. Start one with: interviewer practice")
+        return
+    typer.echo(f"{'SESSION':<12}  {'CASE':<26} {'LEVEL':<7} {'STATUS':<9} {'SCORE':<5}  UPDATED")
     for r in rows:
         overall = f"{r.overall:.2f}" if r.overall is not None else "-"
-        typer.echo(f"{r.session_id}  {r.case_id or '-':<26} {r.level:<7} {r.status:<9} {overall}")
+        updated = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.updated_at))
+        typer.echo(f"{r.session_id:<12}  {r.case_id or '-':<26} {r.level:<7} {r.status:<9} {overall:<5}  {updated}")
+
+
+@app.command()
+def export(
+    session_id: str = typer.Argument(..., help="Id of the session (see: interviewer sessions)."),
+    fmt: str = typer.Option("md", "--format", help="md (a readable document) or json (a transcript score accepts)."),
+    out: Path | None = typer.Option(None, "-o", "--output", help="File to write (default: print it)."),
+) -> None:
+    """Export a session's transcript, with its debrief and the facts never asked for."""
+    if fmt not in ("md", "json"):
+        _echo_err(f"--format must be md or json, got {fmt!r}")
+        raise typer.Exit(2)
+    service = _service(get_settings())
+    try:
+        text = to_json(service, session_id) if fmt == "json" else to_markdown(service, session_id)
+    except (InputError, SessionNotFound) as exc:
+        _echo_err(f"cannot export: {exc if isinstance(exc, InputError) else f'no session {session_id!r}'}")
+        raise typer.Exit(2) from exc
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    typer.echo(f"Wrote {out}")
 
 
 @app.command()

@@ -2,13 +2,16 @@
 
 Plain functions over :class:`~interviewer.sessions.SessionSummary` rows and the knowledge base.
 The app's History and Compare pages render what these return; nothing here writes anything.
+A session's ``scores`` hold only the steps its interview reached (an early end leaves the rest
+out), so every average here is over the interviews that reached the step, never a 1 for a step
+nobody asked about.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from interviewer.knowledge.loader import KnowledgeBase
 from interviewer.knowledge.models import Case
@@ -33,6 +36,22 @@ class ScorePoint:
 
 
 @dataclass(frozen=True)
+class SessionPoint:
+    """One finished interview on the history chart: its place among them, when, and its scores."""
+
+    number: int
+    """1 for the oldest finished interview, then 2, 3, ... (a label that never repeats)."""
+    session_id: str
+    case_id: str | None
+    level: str
+    finished_at: float
+    """When the interview was scored (seconds since the epoch)."""
+    overall: float | None
+    scores: Mapping[StepId, int] = field(default_factory=dict)
+    """Score of each step the interview reached; a step it never reached is absent."""
+
+
+@dataclass(frozen=True)
 class Suggestion:
     """The case to practise next and why it was chosen."""
 
@@ -45,6 +64,8 @@ class Suggestion:
     """Total weight of the case's rubric signals in that step."""
     practised: int
     """How many interviews the candidate has already done on this case."""
+    interviews: int = 0
+    """How many of the recent finished interviews reached the step: the average is over these."""
 
 
 def finished(sessions: Iterable[SessionSummary]) -> list[SessionSummary]:
@@ -67,17 +88,45 @@ def score_points(sessions: Iterable[SessionSummary]) -> list[ScorePoint]:
     ]
 
 
-def step_averages(sessions: Iterable[SessionSummary], *, recent: int | None = RECENT) -> dict[StepId, float]:
-    """Return the average score of each step over the latest ``recent`` finished sessions (all if None)."""
+def timeline(sessions: Iterable[SessionSummary]) -> list[SessionPoint]:
+    """Return one point per finished session, oldest first, numbered from 1, with its reached steps' scores."""
+    return [
+        SessionPoint(
+            number=number,
+            session_id=s.session_id,
+            case_id=s.case_id,
+            level=s.level,
+            finished_at=s.updated_at,
+            overall=s.overall,
+            scores={step: s.scores[step] for step in STEP_IDS if step in s.scores},
+        )
+        for number, s in enumerate(finished(sessions), start=1)
+    ]
+
+
+def _recent(sessions: Iterable[SessionSummary], recent: int | None) -> list[SessionSummary]:
     done = finished(sessions)
-    if recent is not None:
-        done = done[-recent:] if recent > 0 else []
-    averages: dict[StepId, float] = {}
-    for step in STEP_IDS:
-        scores = [s.scores[step] for s in done if step in s.scores]
-        if scores:
-            averages[step] = sum(scores) / len(scores)
-    return averages
+    if recent is None:
+        return done
+    return done[-recent:] if recent > 0 else []
+
+
+def step_scores(sessions: Iterable[SessionSummary], *, recent: int | None = RECENT) -> dict[StepId, list[int]]:
+    """Return each step's scores in the latest ``recent`` finished sessions (all if None) that reached it.
+
+    A step no recent interview reached is absent.
+    """
+    done = _recent(sessions, recent)
+    scores = {step: [s.scores[step] for s in done if step in s.scores] for step in STEP_IDS}
+    return {step: values for step, values in scores.items() if values}
+
+
+def step_averages(sessions: Iterable[SessionSummary], *, recent: int | None = RECENT) -> dict[StepId, float]:
+    """Return the average score of each step over the latest ``recent`` finished sessions (all if None).
+
+    Only the sessions that reached a step count towards its average; a step none reached is absent.
+    """
+    return {step: sum(values) / len(values) for step, values in step_scores(sessions, recent=recent).items()}
 
 
 def weakest_step(sessions: Iterable[SessionSummary], *, recent: int | None = RECENT) -> StepId | None:
@@ -113,12 +162,14 @@ def suggest_next_case(
         return None
     counts = practice_counts(rows)
     case = min(kb.cases.values(), key=lambda c: (counts[c.id], -step_weight(c, step), c.id))
+    scores = step_scores(rows, recent=recent)[step]
     return Suggestion(
         step=step,
-        average=step_averages(rows, recent=recent)[step],
+        average=sum(scores) / len(scores),
         case=case,
         weight=step_weight(case, step),
         practised=counts[case.id],
+        interviews=len(scores),
     )
 
 

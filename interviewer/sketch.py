@@ -71,7 +71,8 @@ def parse(text: str) -> Sketch:
             problems.append(f"line {number}: an arrow needs a stage on both sides")
             continue
         if any(len(s) > MAX_NAME_CHARS for s in stages) or len(label) > MAX_LABEL_CHARS:
-            problems.append(f"line {number}: names are limited to {MAX_NAME_CHARS} characters, labels to {MAX_LABEL_CHARS}")
+            limits = f"names are limited to {MAX_NAME_CHARS} characters, labels to {MAX_LABEL_CHARS}"
+            problems.append(f"line {number}: {limits}")
             continue
         edges += [Edge(a, b, _clean(label)) for a, b in zip(stages, stages[1:], strict=False)]
     return Sketch(tuple(dict.fromkeys(edges)), tuple(problems))

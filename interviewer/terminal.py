@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from interviewer.debrief import Debrief
 from interviewer.ids import check_session_id
 from interviewer.sessions import Control, InputError, InterviewService, SessionView
 
@@ -47,18 +46,16 @@ def warn_on_replacement(lines: Iterable[str], warn: Callable[[str], None]) -> It
         yield line
 
 
-def save_debrief(debrief: Debrief, folder: Path, session_id: str) -> tuple[Path, Path]:
-    """Write a debrief as Markdown and JSON named by the session id; return both paths.
+def save_export(service: InterviewService, folder: Path, session_id: str) -> tuple[Path, Path]:
+    """Write a session's export as Markdown and JSON (a transcript score accepts); return both paths."""
+    from interviewer.export import to_json, to_markdown
 
-    Raises:
-        ValueError: ``session_id`` is not a valid id (it would name a file elsewhere).
-    """
     check_session_id(session_id)
     folder.mkdir(parents=True, exist_ok=True)
     md = folder / f"{session_id}.md"
     js = folder / f"{session_id}.json"
-    md.write_text(debrief.to_markdown(), encoding="utf-8")
-    js.write_text(debrief.to_json(), encoding="utf-8")
+    md.write_text(to_markdown(service, session_id), encoding="utf-8")
+    js.write_text(to_json(service, session_id), encoding="utf-8")
     return md, js
 
 

@@ -6,6 +6,7 @@ import yaml
 from typer.testing import CliRunner
 
 from interviewer.cli import app
+from interviewer.sessions import InterviewService
 from interviewer.settings import REPO_ROOT
 
 runner = CliRunner()
@@ -74,7 +75,7 @@ def test_score_minimal_transcript_without_case(tmp_path: Path) -> None:
     assert {s["step"] for s in debrief["steps"]} >= {"requirements", "monitoring"}
     bad = tmp_path / "bad.json"
     bad.write_text('{"turns": [{"role": "robot"}]}')
-    assert runner.invoke(app, ["score", str(bad)]).exit_code == 1
+    assert runner.invoke(app, ["score", str(bad)]).exit_code == 2  # not a transcript: one line, exit 2
 
 
 def test_simulate_errors_are_clear() -> None:
@@ -155,22 +156,37 @@ def test_practice_refuses_a_malformed_resume_id_in_one_line(bad: str, tmp_path: 
     assert not any(p.suffix in {".md", ".json"} for p in tmp_path.rglob("*"))
 
 
-class _Debrief:
-    def to_markdown(self) -> str:
-        return "# Debrief"
-
-    def to_json(self) -> str:
-        return "{}"
-
-
-def test_debriefs_are_never_written_outside_their_folder(tmp_path: Path) -> None:
-    from interviewer.terminal import save_debrief
+def test_exports_are_never_written_outside_their_folder(tmp_path: Path, service: InterviewService) -> None:
+    from interviewer.terminal import save_export
 
     with pytest.raises(ValueError, match="invalid session id"):
-        save_debrief(_Debrief(), tmp_path / "a" / "debriefs", "../../x")  # type: ignore[arg-type]
+        save_export(service, tmp_path / "a" / "debriefs", "../../x")
     assert not list(tmp_path.rglob("x.*"))
-    md, js = save_debrief(_Debrief(), tmp_path / "debriefs", "abc123")  # type: ignore[arg-type]
+    sid = service.start("ad-ctr").session_id
+    md, js = save_export(service, tmp_path / "debriefs", sid)
     assert md.parent == js.parent == tmp_path / "debriefs"
+
+
+def test_export_writes_a_transcript_that_score_accepts_and_score_refuses_a_debrief(tmp_path: Path) -> None:
+    script = "What is the latency budget?\nI'd predict the click probability because the auction uses it.\n/end\n"
+    assert runner.invoke(app, ["practice", "--case", "ad-ctr"], input=script).exit_code == 0
+    listed = runner.invoke(app, ["sessions"])
+    assert listed.output.splitlines()[0].split()[:3] == ["SESSION", "CASE", "LEVEL"]
+    session_id = listed.output.splitlines()[1].split()[0]
+    out = tmp_path / "t.json"
+    assert runner.invoke(app, ["export", session_id, "--format", "json", "-o", str(out)]).exit_code == 0
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    scored = runner.invoke(app, ["score", str(out), "--json"])
+    assert scored.exit_code == 0
+    assert json.loads(scored.output)["overall"]["score"] == exported["debrief"]["overall"]["score"]
+    md = runner.invoke(app, ["export", session_id])
+    assert md.exit_code == 0 and md.output.startswith("# ") and "## Requirements" in md.output
+    debrief_only = tmp_path / "d.json"
+    debrief_only.write_text(json.dumps(exported["debrief"]), encoding="utf-8")
+    refused = runner.invoke(app, ["score", str(debrief_only)])
+    assert refused.exit_code == 2 and "debrief without its transcript" in refused.output
+    assert len(refused.output.strip().splitlines()) == 1
+    assert runner.invoke(app, ["export", "../../etc", "--format", "json"]).exit_code == 2
 
 
 @pytest.mark.block_network(allowed_hosts=["127.0.0.1"])

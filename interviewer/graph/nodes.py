@@ -253,7 +253,10 @@ def give_hint(state: InterviewState, runtime: Runtime[Context]) -> Command[Liter
         update |= {"asked": [probe], "probed": [f"{step}:{signal.id}"]}
         # The step's general nudge is said once; later hints go straight to the gap of the open question.
         again = step in state.get("hints", [])
-        text = ctx.phrases.say("hint_again", probe=probe) if again else ctx.phrases.say("hint", hint=generic, probe=probe)
+        if again:
+            text = ctx.phrases.say("hint_again", probe=probe)
+        else:
+            text = ctx.phrases.say("hint", hint=generic, probe=probe)
         said = say(runtime, state, text, "hint", signal=signal.id)
     else:
         said = say(runtime, state, ctx.phrases.say("hint_generic", hint=generic), "hint")

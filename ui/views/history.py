@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -36,31 +38,58 @@ def table(svc: InterviewService, sessions: list[SessionSummary]) -> None:
 
 
 def over_time(svc: InterviewService, sessions: list[SessionSummary]) -> None:
-    """Draw each step's score across finished interviews."""
-    points = progress.score_points(sessions)
+    """Draw one point per finished interview: its overall score, and a grid of its step scores below."""
+    points = progress.timeline(sessions)
     if not points:
         st.caption("Finish an interview to see your step scores over time.")
         return
-    titles = [step.title for step in svc.kb.framework.steps]
-    data = pd.DataFrame(
-        {
-            "finished": [pd.Timestamp.fromtimestamp(p.finished_at) for p in points],
-            "step": [svc.kb.framework.step(p.step).title for p in points],
-            "score": [p.score for p in points],
-            "case": [case_title(svc, p.case_id) for p in points],
-        }
-    )
-    chart = (
-        alt.Chart(data)
+    steps = svc.kb.framework.steps
+    # Interviews are numbered in order rather than placed on a time axis: several interviews in one
+    # minute would share a tick label, and a week-long gap would squash the rest together.
+    names = [f"{p.number} · {datetime.fromtimestamp(p.finished_at):%b %d}" for p in points]
+    about = {
+        "finished": [when(p.finished_at) for p in points],
+        "case": [case_title(svc, p.case_id) for p in points],
+        "level": [p.level for p in points],
+    }
+    x = alt.X("interview:O", sort=names, title="finished interviews, oldest first", axis=alt.Axis(labelAngle=0))
+    overall = pd.DataFrame({"interview": names, "overall": [p.overall for p in points], **about})
+    line = (
+        alt.Chart(overall)
         .mark_line(point=True)
         .encode(
-            x=alt.X("finished:T", title="finished", axis=alt.Axis(format="%b %d %H:%M", labelAngle=-20)),
-            y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 4]), axis=alt.Axis(tickCount=4)),
-            color=alt.Color("step:N", sort=titles),
-            tooltip=["finished:T", "case", "step", "score"],
+            x=x.axis(None),
+            y=alt.Y("overall:Q", scale=alt.Scale(domain=[0, 4]), axis=alt.Axis(tickCount=4), title="overall"),
+            tooltip=["interview", "finished", "case", "level", alt.Tooltip("overall:Q", format=".2f")],
         )
+        .properties(height=140)
     )
-    st.altair_chart(chart, width="stretch")
+    cells = pd.DataFrame(
+        [
+            {
+                "interview": name,
+                "step": step.title,
+                "score": p.scores.get(step.id),
+                "shown": str(p.scores[step.id]) if step.id in p.scores else "–",
+                "note": "" if step.id in p.scores else "not reached",
+                **{key: values[p.number - 1] for key, values in about.items()},
+            }
+            for name, p in zip(names, points, strict=True)
+            for step in steps
+        ]
+    )
+    base = alt.Chart(cells).encode(x=x, y=alt.Y("step:N", sort=[step.title for step in steps], title=None))
+    grid = base.mark_rect(stroke="white").encode(
+        color=alt.condition(
+            "datum.score != null",
+            alt.Color("score:Q", scale=alt.Scale(domain=[1, 4], scheme="redyellowgreen"), legend=None),
+            alt.value("#eeeeee"),
+        ),
+        tooltip=["interview", "finished", "case", "step", "score", "note"],
+    )
+    text = base.mark_text().encode(text="shown:N")
+    st.altair_chart(alt.vconcat(line, (grid + text).properties(height=220)), width="stretch")
+    st.caption("A grey cell: the interview ended before that step, so it does not count towards any average.")
 
 
 def suggestion(svc: InterviewService, sessions: list[SessionSummary]) -> None:
@@ -71,9 +100,10 @@ def suggestion(svc: InterviewService, sessions: list[SessionSummary]) -> None:
     step = svc.kb.framework.step(advice.step).title
     recent = min(progress.RECENT, len(progress.finished(sessions)))
     st.subheader("What to practise next")
+    over = f"the {advice.interviews} of them that reached it" if advice.interviews < recent else "all of them"
     st.markdown(
         f"Weakest step: **{escape_markdown(step)}**, average {advice.average:.1f} / 4 over your last"
-        f" {recent} finished interview(s)."
+        f" {recent} finished interview(s) ({over})."
     )
     st.markdown(
         f"Suggested case: **{escape_markdown(advice.case.title)}** ({escape_markdown(advice.case.domain)},"
