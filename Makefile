@@ -36,6 +36,7 @@ index: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python evals/bench_offline.py
+	$(BIN)/python evals/bench_first_page.py
 
 eval-quick: $(STAMP)
 	$(BIN)/interviewer index

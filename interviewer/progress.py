@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from interviewer.knowledge.loader import KnowledgeBase
 from interviewer.knowledge.models import Case
-from interviewer.sessions import SessionSummary
 from interviewer.steps import STEP_IDS, StepId
+from interviewer.store.base import SessionSummary
 
 RECENT = 5
 """How many of the latest finished interviews decide the weakest step."""

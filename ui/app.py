@@ -27,18 +27,20 @@ if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
 
-def main() -> None:
-    """Configure the page, load the service (slow only on the first visit) and run the page the URL asks for."""
-    st.set_page_config(page_title="ML system design interviewer", page_icon=":material/psychology:", layout="wide")
-    with st.spinner("Loading the interviewer and its knowledge index (only on the first visit)..."):
-        from ui import state
-        from ui.format import escape_error
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
+"""Served by the app itself: the app makes no request off the machine."""
 
-        try:
-            state.service()
-        except Exception as exc:  # a wrong setting (provider, key, folder) is shown, not a traceback
-            st.error(escape_error(f"The interviewer could not start: {type(exc).__name__}: {exc}"))
-            st.stop()
+
+def main() -> None:
+    """Configure the page, start loading the engine in the background and run the page the URL asks for.
+
+    The start page needs only the knowledge base, so it never waits for the engine; pages that need the
+    service wait for the background load (a few seconds, once per server start).
+    """
+    st.set_page_config(page_title="ML system design interviewer", page_icon=str(FAVICON), layout="wide")
+    from ui import state
+
+    state.warm()
     pages = [
         st.Page(state.START, title="Start", icon=":material/play_arrow:", default=True),
         st.Page(state.INTERVIEW, title="Interview", icon=":material/forum:", url_path="interview"),

@@ -6,17 +6,20 @@ reopens it from the checkpointer; Streamlit's session state only remembers it be
 
 from __future__ import annotations
 
-from typing import NoReturn
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import streamlit as st
 
-from interviewer.factory import make_service
 from interviewer.ids import check_session_id
-from interviewer.index import LazyRetriever
+from interviewer.knowledge.loader import KnowledgeBase, load_knowledge
 from interviewer.redact import redact_url
-from interviewer.sessions import InterviewService, SessionNotFound, SessionView
 from interviewer.settings import Settings, get_settings
-from ui.format import escape_markdown
+from ui.format import escape_error, escape_markdown
+
+if TYPE_CHECKING:  # the engine (LangGraph, Chroma, the encoder) is imported in the background, not here
+    from interviewer.sessions import InterviewService, SessionView
 
 SESSION_PARAM = "session"
 """Query parameter holding the open interview's id."""
@@ -36,12 +39,42 @@ _OPEN = "open_session"
 @st.cache_resource(show_spinner=False)
 def _service(settings_key: str) -> InterviewService:
     """Build the service once per settings (the key is the settings as JSON)."""
+    from interviewer.factory import make_service
+    from interviewer.index import LazyRetriever
+
     service = make_service(get_settings())
     retriever = service.context.retriever
     if isinstance(retriever, LazyRetriever):
-        # Build the index now rather than in the middle of the candidate's first hint.
+        # Open (or build) the index now rather than in the middle of the candidate's first hint.
         retriever.ensure()
+    service.brain.reader.encoder  # noqa: B018 - load the sentence model before the first answer
     return service
+
+
+_warming: dict[str, threading.Thread] = {}
+_warming_lock = threading.Lock()
+
+
+def _build(key: str) -> None:
+    try:
+        _service(key)
+    except Exception:  # noqa: BLE001, S110 - the page that needs the service shows the error
+        pass
+
+
+def warm() -> None:
+    """Start building the service in the background, once per process, so no page waits on the engine early."""
+    key = settings().model_dump_json()
+    with _warming_lock:
+        if key not in _warming:
+            _warming[key] = threading.Thread(target=_build, args=(key,), name="warm-service", daemon=True)
+            _warming[key].start()
+
+
+def ready() -> bool:
+    """Return whether the service has been built (so asking for it will not wait)."""
+    thread = _warming.get(settings().model_dump_json())
+    return thread is not None and not thread.is_alive()
 
 
 def settings() -> Settings:
@@ -49,22 +82,42 @@ def settings() -> Settings:
     return get_settings()
 
 
+@st.cache_resource(show_spinner=False)
+def _knowledge(knowledge_dir: str) -> KnowledgeBase:
+    return load_knowledge(Path(knowledge_dir))
+
+
+def knowledge() -> KnowledgeBase:
+    """Return the knowledge base alone (fast), for pages that need the cases but not the engine."""
+    return _knowledge(str(settings().knowledge_dir))
+
+
 def service() -> InterviewService:
-    """Return the session service for the current settings."""
-    return _service(settings().model_dump_json())
+    """Return the session service for the current settings; a setting that cannot work is shown, then the page stops."""
+    warm()
+    try:
+        if ready():
+            return _service(settings().model_dump_json())
+        with st.spinner("Loading the interviewer (only after the server starts)..."):
+            return _service(settings().model_dump_json())
+    except Exception as exc:  # a wrong setting (provider, key, folder, a damaged store) is shown, not a traceback
+        st.error(escape_error(f"The interviewer could not start: {type(exc).__name__}: {exc}"))
+        st.stop()
 
 
-def brain_label(svc: InterviewService) -> str:
+def brain_label(svc: InterviewService | None = None) -> str:
     """Describe the brain and models in use, e.g. ``offline (rule-based, runs locally, no model)``.
 
     Plain text (escape it for Markdown); the base URL's password and secret query values are masked.
     """
     cfg = settings()
     if cfg.provider == "offline":
-        return f"{svc.brain.name} (rule-based, runs locally, no model)"
-    # The LLM brain's name carries its models, e.g. "openai:gpt-4.1-mini (grader gpt-4.1)".
+        return "offline (a local sentence model and rules, no network)"
+    name = f"openai:{cfg.interviewer_model}"
+    if cfg.grader_model != cfg.interviewer_model:
+        name += f" (grader {cfg.grader_model})"
     where = redact_url(cfg.openai_base_url) if cfg.openai_base_url else "the OpenAI API"
-    return f"{svc.brain.name} via {where}"
+    return f"{name} via {where}"
 
 
 def open_session_id() -> str | None:
@@ -95,6 +148,8 @@ def load_view(svc: InterviewService, purpose: str) -> SessionView:
         st.info(f"No interview is open. Start one, or pick one from the history, to {purpose}.")
         _links()
         st.stop()
+    from interviewer.sessions import SessionNotFound
+
     try:
         return svc.state(check_session_id(session_id))
     except SessionNotFound:

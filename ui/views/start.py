@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from interviewer import progress
+from interviewer.knowledge.loader import KnowledgeBase
 from interviewer.knowledge.models import Case
-from interviewer.sessions import InputError, InterviewService, SessionNotFound
 from interviewer.steps import LEVELS
 from ui import state
 from ui.format import escape_error, escape_markdown, when
+
+if TYPE_CHECKING:
+    from interviewer.sessions import InterviewService
 
 ANY = "Any"
 
 
 def resume_section(svc: InterviewService) -> None:
     """List unfinished interviews with a button to resume each."""
+    from interviewer.sessions import SessionNotFound
+
     open_ones = progress.unfinished(svc.list_sessions())[:5]
     if not open_ones:
         return
@@ -44,10 +50,10 @@ def filtered_cases(cases: list[Case], domain: str, difficulty: str) -> list[Case
     return [c for c in cases if domain in (ANY, c.domain) and difficulty in (ANY, c.difficulty)]
 
 
-def new_interview(svc: InterviewService) -> None:
-    """Choose a case and level, then start."""
+def new_interview(kb: KnowledgeBase) -> None:
+    """Choose a case and level, then start (the engine is asked for only when Start is pressed)."""
     st.subheader("New interview")
-    cases = sorted(svc.kb.cases.values(), key=lambda c: c.title)
+    cases = sorted(kb.cases.values(), key=lambda c: c.title)
     left, right = st.columns(2)
     domain = left.selectbox("Domain", [ANY, *sorted({c.domain for c in cases})], key="domain")
     difficulty = right.selectbox("Difficulty", [ANY, "easy", "medium", "hard"], key="difficulty")
@@ -65,26 +71,37 @@ def new_interview(svc: InterviewService) -> None:
         st.caption(f"Domain: {escape_markdown(chosen.domain)} · difficulty: {escape_markdown(chosen.difficulty)}")
     level = st.radio("Target level", list(LEVELS), index=LEVELS.index("senior"), horizontal=True, key="level")
     if st.button("Start the interview", type="primary", icon=":material/play_arrow:", key="start"):
+        from interviewer.sessions import InputError
+
         case = chosen or random.choice(matching)
         try:
-            view = svc.start(case.id, level)
+            view = state.service().start(case.id, level)
         except InputError as exc:
             st.error(escape_error(str(exc)))
             return
         state.go(state.INTERVIEW, view.session_id)
 
 
+@st.fragment(run_every=1.0)
+def _resume_when_ready() -> None:
+    """Wait, without blocking the page, for the engine loading in the background; then redraw the page."""
+    if state.ready():
+        st.rerun()
+
+
 def main() -> None:
-    """Draw the start page."""
-    svc = state.service()
+    """Draw the start page: it needs the knowledge base only, never the engine."""
     st.title("ML system design mock interview")
     st.markdown(
         "You are interviewed through the seven steps of the ML system design framework. Ask clarifying"
         " questions: the interviewer holds facts back until you ask. You get a scored debrief at the end."
     )
-    st.caption(f"Brain: {escape_markdown(state.brain_label(svc))}")
-    resume_section(svc)
-    new_interview(svc)
+    st.caption(f"Brain: {escape_markdown(state.brain_label())}")
+    if state.ready():
+        resume_section(state.service())
+    else:
+        _resume_when_ready()
+    new_interview(state.knowledge())
 
 
 main()
