@@ -145,12 +145,16 @@ def kill_and_resume(data_dir: Path, n: int, extra: dict[str, Any], via_cli: bool
     assert child.stdout is not None
     answered: list[str] = []
     in_flight: str | None = None
-    deadline = time.monotonic() + rng.uniform(6.0, 14.0)  # model load, start, then a few turns
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(iter(child.stdout.readline, "")), daemon=True)
     reader.start()
+    # Kill at a random moment after the interview has started sending (a kill before it exists tests nothing).
+    waited = time.monotonic() + 120
+    while not any(line.startswith("SENT") for line in lines) and child.poll() is None and time.monotonic() < waited:
+        time.sleep(0.02)
+    deadline = time.monotonic() + rng.uniform(0.05, 4.0)
     while time.monotonic() < deadline and child.poll() is None:
-        time.sleep(0.05)
+        time.sleep(0.02)
     child.send_signal(signal.SIGKILL)
     child.wait()
     reader.join(timeout=5)
@@ -215,6 +219,7 @@ def main() -> None:
         help="Start a throwaway PostgreSQL and Chroma server (the test suite's helpers) and run against them too.",
     )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--only-kills", action="store_true", help="Run only the kill -9 part.")
     args = parser.parse_args()
     rows: list[tuple[str, dict[str, int], float]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -226,57 +231,58 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        started = time.perf_counter()
-        settings = _settings(data)
-        runs = run_threads(settings, args.interviews, "t")
-        rows.append(
-            (
-                f"{args.interviews} interviews, threads, SQLite",
-                check(make_service(settings), runs),
-                time.perf_counter() - started,
+        if not args.only_kills:
+            started = time.perf_counter()
+            settings = _settings(data)
+            runs = run_threads(settings, args.interviews, "t")
+            rows.append(
+                (
+                    f"{args.interviews} interviews, threads, SQLite",
+                    check(make_service(settings), runs),
+                    time.perf_counter() - started,
+                )
             )
-        )
-        started = time.perf_counter()
-        runs = run_processes({"data_dir": str(data)}, args.interviews, args.processes, "p")
-        rows.append(
-            (
-                f"{args.interviews} interviews, {args.processes} processes, SQLite",
-                check(make_service(settings), runs),
-                time.perf_counter() - started,
+            started = time.perf_counter()
+            runs = run_processes({"data_dir": str(data)}, args.interviews, args.processes, "p")
+            rows.append(
+                (
+                    f"{args.interviews} interviews, {args.processes} processes, SQLite",
+                    check(make_service(settings), runs),
+                    time.perf_counter() - started,
+                )
             )
-        )
-        servers: list[Any] = []
-        postgres, chroma = args.postgres, None
-        if args.servers:
-            sys.path.insert(0, str(REPO_ROOT))
-            from tests.store.servers import start_chroma, start_postgres
+            servers: list[Any] = []
+            postgres, chroma = args.postgres, None
+            if args.servers:
+                sys.path.insert(0, str(REPO_ROOT))
+                from tests.store.servers import start_chroma, start_postgres
 
-            pg_server = start_postgres()
-            servers.append(pg_server)
-            chroma_server = start_chroma(base / "chroma-server")
-            servers.append(chroma_server)
-            postgres, chroma = pg_server.create_database(), chroma_server.url
-        try:
-            if postgres:
-                started = time.perf_counter()
-                values = {"data_dir": str(data), "database_url": postgres}
-                runs = run_processes(values, args.interviews, args.processes, "pg")
-                pg = _settings(data, database_url=postgres)
-                name = f"{args.interviews} interviews, {args.processes} processes, PostgreSQL"
-                rows.append((name, check(make_service(pg), runs), time.perf_counter() - started))
-            if postgres and chroma:
-                started = time.perf_counter()
-                replica = base / "replica"
-                values = {"data_dir": str(replica), "database_url": postgres, "chroma_url": chroma}
-                env = {**os.environ, "INTERVIEWER_CHROMA_URL": chroma, "INTERVIEWER_DATA_DIR": str(replica)}
-                subprocess.run([str(REPO_ROOT / ".venv" / "bin" / "interviewer"), "index"], env=env, check=True)
-                runs = run_processes(values, args.interviews, 2, "rep")
-                shared = _settings(replica, database_url=postgres, chroma_url=chroma)
-                name = f"{args.interviews} interviews, 2 app processes sharing PostgreSQL and a Chroma server"
-                rows.append((name, check(make_service(shared), runs), time.perf_counter() - started))
-        finally:
-            for server in servers:
-                server.stop()
+                pg_server = start_postgres()
+                servers.append(pg_server)
+                chroma_server = start_chroma(base / "chroma-server")
+                servers.append(chroma_server)
+                postgres, chroma = pg_server.create_database(), chroma_server.url
+            try:
+                if postgres:
+                    started = time.perf_counter()
+                    values = {"data_dir": str(data), "database_url": postgres}
+                    runs = run_processes(values, args.interviews, args.processes, "pg")
+                    pg = _settings(data, database_url=postgres)
+                    name = f"{args.interviews} interviews, {args.processes} processes, PostgreSQL"
+                    rows.append((name, check(make_service(pg), runs), time.perf_counter() - started))
+                if postgres and chroma:
+                    started = time.perf_counter()
+                    replica = base / "replica"
+                    values = {"data_dir": str(replica), "database_url": postgres, "chroma_url": chroma}
+                    env = {**os.environ, "INTERVIEWER_CHROMA_URL": chroma, "INTERVIEWER_DATA_DIR": str(replica)}
+                    subprocess.run([str(REPO_ROOT / ".venv" / "bin" / "interviewer"), "index"], env=env, check=True)
+                    runs = run_processes(values, args.interviews, 2, "rep")
+                    shared = _settings(replica, database_url=postgres, chroma_url=chroma)
+                    name = f"{args.interviews} interviews, 2 app processes sharing PostgreSQL and a Chroma server"
+                    rows.append((name, check(make_service(shared), runs), time.perf_counter() - started))
+            finally:
+                for server in servers:
+                    server.stop()
         rng = random.Random(args.seed)
         totals = {"lost": 0, "duplicated": 0, "errors": 0, "stale_pending": 0}
         started = time.perf_counter()

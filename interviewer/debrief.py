@@ -29,7 +29,7 @@ class Missed(BaseModel):
     signal: str
     signal_id: str = ""
     stronger_answer: str
-    source: str = Field(description="Knowledge entry the signal comes from (file#path).")
+    source: str = Field("", description="Knowledge entry the signal comes from (file#path); for maintainers.")
 
 
 class RedFlagHit(BaseModel):

@@ -48,7 +48,10 @@ def export_data(service: InterviewService, session_id: str) -> dict[str, Any]:
     view = service.state(session_id)
     transcript = service.transcript(session_id)
     data: dict[str, Any] = {"session_id": view.session_id, **transcript.model_dump(mode="json", exclude_none=True)}
-    data["debrief"] = view.debrief.model_dump(mode="json") if view.debrief else None
+    internal = {
+        "steps": {"__all__": {"missed": {"__all__": {"source"}}}}
+    }  # knowledge paths mean nothing to a candidate
+    data["debrief"] = view.debrief.model_dump(mode="json", exclude=internal) if view.debrief else None
     data["unasked_facts"] = unasked_facts(service.kb, transcript)
     return data
 

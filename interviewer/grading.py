@@ -204,11 +204,9 @@ def debrief_of(
             signal = by_id[j.signal_id]
             if j.status == "covered":
                 highlights.append((signal.weight, f"{rubric.title}: {signal.title}"))
-            else:
+            elif result.reached:  # improvements name only missed or partial signals of steps the interview reached
                 shown = "partly shown" if j.status == "partial" else "missed"
                 misses.append((signal.weight, f"{rubric.title} ({shown}): {signal.stronger_answer}"))
-        for hit in result.red_flags:
-            misses.append((4, f"{rubric.title}: avoid '{hit.flag}'. {hit.why}"))
     overall = overall_score([(r.score, w) for r, w in zip(results, weights, strict=True)])
     return Debrief(
         case_id=case.id if case else None,

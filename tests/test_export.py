@@ -67,3 +67,7 @@ def test_binary_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe\x00binary")
     with pytest.raises(NotATranscript, match="not UTF-8"):
         read_transcript(path)
+
+
+def test_the_export_holds_no_internal_knowledge_paths(service: InterviewService) -> None:
+    assert "knowledge/cases" not in to_json(service, _interview(service))

@@ -7,8 +7,10 @@ from interviewer.progress import (
     practice_counts,
     score_points,
     step_averages,
+    step_scores,
     step_weight,
     suggest_next_case,
+    timeline,
     unfinished,
     weakest_step,
 )
@@ -118,3 +120,32 @@ def test_family_of_a_real_branch(service: InterviewService) -> None:
     branch = service.branch(view.session_id, 1)
     ids = [s.session_id for s in family(service.list_sessions(), branch.session_id)]
     assert ids == [view.session_id, branch.session_id]
+
+
+def test_steps_never_reached_count_towards_no_average(kb: KnowledgeBase) -> None:
+    early = summary("early", 1, scores={"requirements": 3, "framing": 3})  # ended after two steps
+    full = summary("full", 2, scores={**FLAT, "monitoring": 2})
+    assert step_averages([early, full])["data"] == 3  # not (1 + 3) / 2
+    assert step_averages([early, full])["requirements"] == 3
+    assert weakest_step([early, full]) == "monitoring"
+    assert weakest_step([early]) == "requirements"  # ties by order among the two reached steps only
+    assert step_scores([early, full]) == {step: [3, 3] for step in STEP_IDS[:2]} | {
+        step: [2 if step == "monitoring" else 3] for step in STEP_IDS[2:]
+    }
+    suggestion = suggest_next_case(kb, [early, full])
+    assert suggestion is not None and suggestion.step == "monitoring"
+    assert suggestion.average == 2 and suggestion.interviews == 1
+    assert len(score_points([early, full])) == 2 + 7
+
+
+def test_timeline_has_one_numbered_point_per_finished_interview() -> None:
+    rows = [
+        summary("b", 20, scores={"requirements": 2}),
+        summary("a", 10, scores=FLAT),
+        summary("running", 30),
+    ]
+    points = timeline(rows)
+    assert [(p.number, p.session_id) for p in points] == [(1, "a"), (2, "b")]
+    assert points[1].finished_at == 21 and points[1].overall == 2
+    assert dict(points[1].scores) == {"requirements": 2}  # the steps it never reached are absent
+    assert list(points[0].scores) == list(STEP_IDS)

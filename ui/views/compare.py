@@ -36,6 +36,8 @@ def main() -> None:
         row["overall"] = round(s.overall, 2) if s.overall is not None else None
         rows.append(row)
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    if any(s.scores and len(s.scores) < len(STEP_IDS) for s in members):
+        st.caption("No score for a step: that interview ended before it.")
     scored = [s for s in members if s.scores]
     if scored:
         data = pd.DataFrame(

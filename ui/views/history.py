@@ -9,10 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from interviewer import progress
-from interviewer.sessions import InputError, InterviewService, SessionSummary
+from interviewer.sessions import InputError, InterviewService, SessionNotFound, SessionSummary
 from interviewer.steps import STEP_IDS
 from ui import state
-from ui.format import escape_error, escape_markdown, when
+from ui.format import escape_error, escape_markdown, inline_code, when
+
+_DELETED = "history_deleted"
 
 
 def case_title(svc: InterviewService, case_id: str | None) -> str:
@@ -35,6 +37,8 @@ def table(svc: InterviewService, sessions: list[SessionSummary]) -> None:
         row |= {step: s.scores.get(step) for step in STEP_IDS}
         rows.append(row)
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    if any(s.scores and len(s.scores) < len(STEP_IDS) for s in sessions):
+        st.caption("No score for a step: the interview ended before it.")
 
 
 def over_time(svc: InterviewService, sessions: list[SessionSummary]) -> None:
@@ -53,12 +57,13 @@ def over_time(svc: InterviewService, sessions: list[SessionSummary]) -> None:
         "level": [p.level for p in points],
     }
     x = alt.X("interview:O", sort=names, title="finished interviews, oldest first", axis=alt.Axis(labelAngle=0))
+    top = alt.X("interview:O", sort=names, axis=None)
     overall = pd.DataFrame({"interview": names, "overall": [p.overall for p in points], **about})
     line = (
         alt.Chart(overall)
         .mark_line(point=True)
         .encode(
-            x=x.axis(None),
+            x=top,
             y=alt.Y("overall:Q", scale=alt.Scale(domain=[0, 4]), axis=alt.Axis(tickCount=4), title="overall"),
             tooltip=["interview", "finished", "case", "level", alt.Tooltip("overall:Q", format=".2f")],
         )
@@ -127,26 +132,70 @@ def suggestion(svc: InterviewService, sessions: list[SessionSummary]) -> None:
 
 
 def open_one(svc: InterviewService, sessions: list[SessionSummary]) -> None:
-    """Open a past interview: its debrief, the interview itself, or its branches."""
+    """Open a past interview (its debrief, the interview itself, or its branches) or delete it."""
     st.subheader("Open an interview")
-    labels = {
-        f"{when(s.created_at)} · {case_title(svc, s.case_id)} · {s.level} · {s.status} · {s.session_id}": s
-        for s in sessions
-    }
+    labels = {describe(svc, s): s for s in sessions}
     chosen = labels[st.selectbox("Interview", list(labels), key="history-pick")]
-    debrief, interview, compare, _ = st.columns([1, 1, 1, 2])
+    debrief, interview, compare, delete, _ = st.columns([1, 1, 1, 1, 1])
     if debrief.button("Debrief", key="open-debrief", disabled=chosen.status != "finished"):
         state.go(state.DEBRIEF, chosen.session_id)
     if interview.button("Interview", key="open-interview"):
         state.go(state.INTERVIEW, chosen.session_id)
     if compare.button("Branches", key="open-compare"):
         state.go(state.COMPARE, chosen.session_id)
+    if delete.button("Delete", key="open-delete", icon=":material/delete:"):
+        confirm_delete(svc, chosen)
+
+
+def describe(svc: InterviewService, s: SessionSummary) -> str:
+    """Return a one-line, plain-text name of an interview for a picker or a question."""
+    return f"{when(s.created_at)} · {case_title(svc, s.case_id)} · {s.level} · {s.status} · {s.session_id}"
+
+
+def delete_session(svc: InterviewService, session_id: str) -> None:
+    """Delete an interview and say so on the next run; forget it if this tab had it open."""
+    try:
+        svc.delete(session_id)
+    except SessionNotFound:
+        pass  # deleted meanwhile (another tab): what was asked for is done
+    if st.query_params.get(state.SESSION_PARAM) == session_id:
+        del st.query_params[state.SESSION_PARAM]
+    st.session_state[_DELETED] = session_id
+
+
+@st.dialog("Delete this interview?")
+def confirm_delete(svc: InterviewService, summary: SessionSummary) -> None:
+    """Ask before deleting an interview: it cannot be undone."""
+    st.markdown(f"**{escape_markdown(describe(svc, summary))}**")
+    st.markdown("Its transcript, debrief and scores are deleted for good. Branches retried from it are kept.")
+    yes, no = st.columns(2)
+    # The deletion runs in the button's callback, before the rerun, so it happens whichever part of
+    # the page reruns; the full rerun then closes the dialog and redraws the list without it.
+    if yes.button(
+        "Delete",
+        key="confirm-delete",
+        type="primary",
+        icon=":material/delete:",
+        on_click=delete_session,
+        args=(svc, summary.session_id),
+    ):
+        st.rerun()
+    if no.button("Cancel", key="cancel-delete"):
+        st.rerun()
+
+
+def deleted_notice() -> None:
+    """Confirm the deletion asked for on the previous run."""
+    session_id = st.session_state.pop(_DELETED, None)
+    if session_id:
+        st.success(f"Deleted interview {inline_code(str(session_id))}.", icon=":material/delete:")
 
 
 def main() -> None:
     """Draw the history page."""
     svc = state.service()
     st.title("History")
+    deleted_notice()
     sessions = svc.list_sessions()
     if not sessions:
         st.info("No interviews yet.")
