@@ -13,7 +13,6 @@ Needs Debian's ``chromium`` and ``chromium-driver``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import socket
@@ -25,6 +24,8 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from interviewer.evals.browser import off_machine_requests
 
 REPO = Path(__file__).resolve().parent.parent
 GOAL_S = 4.0
@@ -65,18 +66,6 @@ def _browser() -> Any:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     return webdriver.Chrome(options=options, service=Service(executable_path=driver))
-
-
-def off_machine_requests(driver: Any, app_url: str) -> list[str]:
-    """Return the URLs the page requested that are not the app's own (from Chromium's network log)."""
-    urls = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message.get("method") == "Network.requestWillBeSent":
-            url = message["params"]["request"]["url"]
-            if not url.startswith((app_url, "data:", "blob:", "about:", "ws://127.0.0.1", "chrome")):
-                urls.append(url)
-    return urls
 
 
 def one_run(data: Path) -> tuple[float, list[str]]:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import time
-from datetime import timedelta
-
 import streamlit as st
 
 from interviewer.knowledge.models import Framework
 from interviewer.sessions import SessionView
 from interviewer.steps import STEP_IDS
 from interviewer.transcript import Turn
-from ui.format import budget_fraction, budget_note, duration, escape_markdown, inline_code
+from ui.format import escape_markdown, inline_code, progress_label
 
 AVATARS = {"interviewer": ":material/record_voice_over:", "candidate": ":material/person:"}
 CONTROL_LABELS = {"hint": "asked for a hint", "move_on": "asked to move on", "end": "ended the interview"}
@@ -25,50 +22,26 @@ def header(view: SessionView, brain: str) -> None:
 
 
 def step_progress(framework: Framework, view: SessionView) -> None:
-    """Show the seven steps, done ones ticked and the current one highlighted."""
-    done = len(STEP_IDS) if view.done else view.step_index
+    """Show the seven steps: done ones ticked, the current one highlighted, those an early end never reached."""
+    reached = {s.step for s in view.debrief.steps if s.reached} if view.debrief else set(STEP_IDS)
+    done = len(reached) if view.done else view.step_index
     current = escape_markdown(framework.steps[view.step_index].title)
-    text = "All seven steps done" if view.done else f"Step {view.step_index + 1} of {len(STEP_IDS)}: {current}"
+    text = progress_label(
+        step_number=view.step_index + 1, total=len(STEP_IDS), title=current, done=view.done, reached=len(reached)
+    )
     st.progress(done / len(STEP_IDS), text=text)
     lines = []
     for index, step in enumerate(framework.steps):
         title = escape_markdown(step.title)
-        if view.done or index < view.step_index:
+        if view.done and step.id not in reached:
+            lines.append(f":gray[:material/block: {title} · not reached]")
+        elif view.done or index < view.step_index:
             lines.append(f":green[:material/check_circle:] {title}")
         elif index == view.step_index:
             lines.append(f":blue[:material/radio_button_checked:] **{title}** · {step.budget_minutes} min")
         else:
             lines.append(f":gray[:material/radio_button_unchecked: {title}]")
     st.markdown("  \n".join(lines))
-
-
-def _timers(view: SessionView, framework: Framework, now: float) -> None:
-    total_budget = sum(step.budget_minutes for step in framework.steps)
-    if view.done:
-        last = next((t.elapsed_s for t in reversed(view.turns) if t.elapsed_s is not None), None)
-        st.caption(f"Interview length: {duration(last or 0)} (suggested {total_budget} min)")
-        return
-    overall = now - view.started_at if view.started_at else 0.0
-    step = now - view.step_started_at if view.step_started_at else 0.0
-    title = escape_markdown(framework.steps[view.step_index].title)
-    st.progress(budget_fraction(step, view.budget_minutes), text=f"{title}: {budget_note(step, view.budget_minutes)}")
-    st.progress(budget_fraction(overall, total_budget), text=f"Overall: {budget_note(overall, total_budget)}")
-    st.caption(
-        "Suggested times. Past a step's time the interviewer moves on after your next answer; time is never scored."
-    )
-
-
-def timers(view: SessionView, framework: Framework) -> None:
-    """Show elapsed time in this step and overall against the suggested budgets; refreshes on its own."""
-    if view.done:
-        _timers(view, framework, time.time())
-        return
-
-    @st.fragment(run_every=timedelta(seconds=5))
-    def ticking() -> None:
-        _timers(view, framework, time.time())
-
-    ticking()
 
 
 def turn_body(turn: Turn) -> None:

@@ -10,7 +10,7 @@ progress texts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
 from interviewer.redact import redact_urls
@@ -99,3 +99,45 @@ def budget_fraction(elapsed_s: float, budget_minutes: int) -> float:
     if budget_minutes <= 0:
         return 0.0
     return min(1.0, max(0.0, elapsed_s / (budget_minutes * 60)))
+
+
+# C0 controls and DEL, except tab, line feed and carriage return (they separate a sketch's lines).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """Return text safe to draw and send to the browser: lone surrogates replaced, control characters dropped."""
+    return _CONTROL.sub("", text.encode("utf-8", "replace").decode("utf-8"))
+
+
+def one_line(items: Sequence[str], *, shown: int = 3) -> str:
+    """Return the first few items joined on one line, with how many more were left out."""
+    line = " · ".join(" ".join(item.split()) for item in items[:shown])
+    rest = len(items) - shown
+    return f"{line} (and {rest} more)" if rest > 0 else line
+
+
+def active_seconds(offsets: Iterable[float], max_gap_s: float) -> float:
+    """Return the time worked across turns stamped at these offsets (seconds since the start).
+
+    Each gap between consecutive turns, the first measured from the start, counts at most
+    ``max_gap_s``: a longer gap is a break (or the time before a branch was made), not work.
+    """
+    total, last = 0.0, 0.0
+    for offset in offsets:
+        total += min(max(offset - last, 0.0), max_gap_s)
+        last = max(last, offset)
+    return total
+
+
+def progress_label(*, step_number: int, total: int, title: str, done: bool, reached: int) -> str:
+    """Return the step progress caption: the current step, all steps done, or how far an early end got.
+
+    ``title`` is the current step's title, already escaped for Markdown; ``reached`` counts the
+    steps the interview got to (only read once it is done).
+    """
+    if not done:
+        return f"Step {step_number} of {total}: {title}"
+    if reached >= total:
+        return f"All {total} steps done"
+    return f"Ended early: {reached} of {total} steps reached"

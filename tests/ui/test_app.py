@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from collections.abc import Callable, Sequence
 
 import pytest
@@ -11,41 +13,9 @@ from interviewer import factory
 from interviewer.brain.base import MessageKind, Outcome, Situation
 from interviewer.brain.offline import OfflineBrain
 from interviewer.settings import get_settings
+from tests.ui.driving import AD, chat, ok, press, say, session_id, sidebar_text, start
 from ui import state
 from ui.format import escape_markdown
-
-AD = "Ad click-through rate prediction"
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def start(at: AppTest, title: str = AD, level: str = "senior") -> AppTest:
-    at.selectbox(key="case").set_value(title)
-    at.radio(key="level").set_value(level)
-    return ok(at.button(key="start").click().run())
-
-
-def say(at: AppTest, text: str) -> AppTest:
-    return ok(at.chat_input(key="chat").set_value(text).run())
-
-
-def press(at: AppTest, key: str) -> AppTest:
-    return ok(at.button(key=key).click().run())
-
-
-def chat(at: AppTest) -> list[tuple[str, str]]:
-    return [(m.name, m.markdown[0].value) for m in at.chat_message]
-
-
-def sidebar_text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.sidebar.markdown)
-
-
-def session_id(at: AppTest) -> str:
-    return str(at.query_params[state.SESSION_PARAM])
 
 
 def test_start_page_shows_brain_filters_and_cases(app: AppTest) -> None:
@@ -87,6 +57,7 @@ def test_interview_to_debrief_download_and_history(app: AppTest) -> None:
 
     say(app, "I would frame it as binary classification of each impression because clicks are the label.")
     press(app, "ctl-end")
+    press(app, "end-confirm")
     assert any("debrief is ready" in s.value for s in app.success)
     assert not app.chat_input  # the interview is over
 
@@ -194,7 +165,9 @@ class FlakyBrain(OfflineBrain):
 
 def test_a_failed_turn_keeps_the_message_and_retries(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
     real = factory.make_service
-    monkeypatch.setattr(state, "make_service", lambda settings: real(settings, brain=FlakyBrain()))
+    monkeypatch.setattr(factory, "make_service", lambda settings: real(settings, brain=FlakyBrain()))
+    while not state.ready():  # the app fixture's background load would cache the real brain after the clear
+        time.sleep(0.05)
     state._service.clear()  # the app fixture already cached a service with the real brain
     ok(app.run())
     start(app)
@@ -221,6 +194,7 @@ def test_retry_from_here_branches_and_compares(app: AppTest) -> None:
     assert "branch of interview" in app.info[0].value
     say(app, "The auction multiplies bid by predicted click probability, so calibration matters for revenue.")
     press(app, "ctl-end")
+    press(app, "end-confirm")
 
     ok(app.switch_page(state.COMPARE).run())
     frame = app.dataframe[0].value
@@ -230,6 +204,7 @@ def test_retry_from_here_branches_and_compares(app: AppTest) -> None:
     assert session_id(app) == original and app.button(key="ctl-end")
     app.switch_page(state.INTERVIEW)  # AppTest keeps requesting the page it was last switched to
     press(app, "ctl-end")
+    press(app, "end-confirm")
     press(app, "open-debrief")
     assert any("Compare" in link.proto.label for link in app.page_link)
 
@@ -273,8 +248,9 @@ def test_the_start_page_hides_credentials_in_the_base_url(
 ) -> None:
     monkeypatch.setenv("INTERVIEWER_PROVIDER", "openai")
     monkeypatch.setenv("OPENAI_BASE_URL", "http://me:hunter2@llm.internal:8000/v1?api_key=sk-secret")
+    get_settings.cache_clear()
     real = factory.make_service
-    monkeypatch.setattr(state, "make_service", lambda settings: real(settings, brain=OfflineBrain()))
+    monkeypatch.setattr(factory, "make_service", lambda settings: real(settings, brain=OfflineBrain()))
     at = ok(make_app().run())
     captions = "\n".join(c.value for c in at.caption)
     assert "hunter2" not in captions and "sk-secret" not in captions

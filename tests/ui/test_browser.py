@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from interviewer.evals.browser import off_machine_requests
 from interviewer.settings import REPO_ROOT
 
 pytestmark = [
@@ -33,6 +34,7 @@ pytestmark = [
 
 APP = REPO_ROOT / "ui" / "app.py"
 ARTIFACTS = REPO_ROOT / "test-artifacts"
+DOWNLOADS = ARTIFACTS / "downloads"
 DOCS = REPO_ROOT / "docs"
 CHROMIUM_FLAGS = (
     "--headless=new",
@@ -127,7 +129,10 @@ def browser() -> Iterator[Any]:
     options.binary_location = chromium
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(executable_path=chromedriver))
+    DOWNLOADS.mkdir(parents=True, exist_ok=True)
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(DOWNLOADS)})
     try:
         yield driver
     finally:
@@ -225,6 +230,37 @@ def _shot(driver: Any, name: str, height: int) -> Path:
     return path
 
 
+def _sketch(driver: Any, text: str) -> None:
+    """Open the sketch panel, type a pipeline and wait until it is drawn."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    _wait(lambda: _expand(driver, "Design sketch"), what="the sketch panel")
+    def shown_box() -> Any:
+        boxes = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stTextArea"] textarea')
+        return next((b for b in boxes if b.is_displayed() and b.is_enabled()), None)
+
+    box = _wait(shown_box, what="the sketch box")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+    time.sleep(0.3)
+    box.click()
+    box.send_keys(text)
+    box.send_keys(Keys.CONTROL, Keys.ENTER)
+    _wait(lambda: driver.find_elements(By.CSS_SELECTOR, '[data-testid="stGraphVizChart"] svg'), what="the drawing")
+    _settle(driver)
+
+
+def _expand(driver: Any, label: str) -> bool:
+    from selenium.webdriver.common.by import By
+
+    for summary in driver.find_elements(By.CSS_SELECTOR, "summary"):
+        if label in summary.text:
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", summary)
+            summary.click()
+            return True
+    return False
+
+
 def test_short_interview_in_a_real_browser(browser: Any, server: str) -> None:
     from selenium.webdriver.common.by import By
 
@@ -235,8 +271,14 @@ def test_short_interview_in_a_real_browser(browser: Any, server: str) -> None:
     assert "session=" in browser.current_url
     _settle(browser)
 
-    samples = [_send(browser, MESSAGES[0]), _send(browser, MESSAGES[1]), _send(browser, MESSAGES[2])]
+    samples = [_send(browser, MESSAGES[0]), _send(browser, MESSAGES[1])]
     assert "50 ms" in _texts(browser)[2]
+    _sketch(browser, "request -> candidate ads -> click model -> auction\nfeature store -> click model: user features")
+    samples.append(_send(browser, MESSAGES[2]))  # sent with the sketch
+    _wait(
+        lambda: browser.find_elements(By.CSS_SELECTOR, f'{CHAT} [data-testid="stGraphVizChart"]'),
+        what="the sent sketch",
+    )
     _control(browser, "Hint")
     _control(browser, "Next step")
     samples.append(_send(browser, MESSAGES[3]))
@@ -244,14 +286,45 @@ def test_short_interview_in_a_real_browser(browser: Any, server: str) -> None:
     assert "latency budget" in sidebar and "Hints taken: 1" in sidebar
     interview_png = _shot(browser, "interview.png", 1300)
 
+    # Answer an earlier question again in a branch: the branch is not over the step's time.
+    original = browser.current_url
     browser.set_window_size(1400, 1000)
-    _control(browser, "End interview")
+    _click(browser, "Retry from here")
+    _wait(lambda: browser.current_url != original, what="the branch")
+    _settle(browser)
+    _send(browser, MESSAGES[2])
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "over the suggested time" not in body and "at time" not in _texts(browser)[-1]
+    browser.get(original)
+    _settle(browser)
+
+    _click(browser, "End interview")
+    _click(browser, "End now")  # the confirmation
+    _wait(lambda: _button(browser, "Open the debrief"), what="the end of the interview")
     _click(browser, "Open the debrief")
     _wait(lambda: "Recommendation" in browser.find_element(By.TAG_NAME, "body").text, what="the debrief")
     _wait(lambda: browser.find_elements(By.CSS_SELECTOR, '[data-testid="stVegaLiteChart"] canvas, svg.marks'))
     _settle(browser)
     assert "/debrief" in browser.current_url
+    _wait(lambda: _expand(browser, "Model answer"), what="a model answer")
+    _settle(browser)
+    assert "not reached" in browser.find_element(By.TAG_NAME, "body").text
     debrief_png = _shot(browser, "debrief.png", 1500)
+
+    for old in DOWNLOADS.glob("*"):
+        old.unlink()
+    _click(browser, "Download JSON")
+    exported = _wait(lambda: next(DOWNLOADS.glob("*-transcript.json"), None), what="the transcript download")
+    _wait(lambda: exported.stat().st_size > 0 and not list(DOWNLOADS.glob("*.crdownload")), what="the download")
+    from interviewer.brain.offline import OfflineBrain
+    from interviewer.export import read_transcript
+    from interviewer.factory import knowledge
+    from interviewer.grading import grade
+
+    scored = grade(knowledge(REPO_ROOT / "knowledge"), OfflineBrain(), read_transcript(exported))
+    shown = json.loads(exported.read_text(encoding="utf-8"))["debrief"]["overall"]["score"]
+    assert scored.overall.score == shown
+    assert off_machine_requests(browser, server) == []  # the app asks nothing of any other machine
 
     timings = {
         "what": "seconds from pressing Enter on a candidate message to the interviewer's reply appearing",
