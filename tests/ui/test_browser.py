@@ -236,6 +236,7 @@ def _sketch(driver: Any, text: str) -> None:
     from selenium.webdriver.common.keys import Keys
 
     _wait(lambda: _expand(driver, "Design sketch"), what="the sketch panel")
+
     def shown_box() -> Any:
         boxes = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stTextArea"] textarea')
         return next((b for b in boxes if b.is_displayed() and b.is_enabled()), None)
