@@ -15,35 +15,19 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
-from interviewer.evals.browser import off_machine_requests
+from interviewer.evals.browser import free_port, healthy, off_machine_requests
 
 REPO = Path(__file__).resolve().parent.parent
 GOAL_S = 4.0
 READY = "//button[contains(., 'Start the interview')]"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
 
 
 def _browser() -> Any:
@@ -72,7 +56,7 @@ def one_run(data: Path) -> tuple[float, list[str]]:
     """Start a fresh server on a prepared data folder; return seconds to a usable page and stray requests."""
     from selenium.webdriver.common.by import By
 
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "INTERVIEWER_DATA_DIR": str(data)}
     command = [
@@ -84,7 +68,7 @@ def one_run(data: Path) -> tuple[float, list[str]]:
     driver = _browser()
     try:
         deadline = time.monotonic() + 60
-        while not _healthy(url):
+        while not healthy(url):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("the app did not start")
             time.sleep(0.1)

@@ -216,31 +216,27 @@ class KnowledgeIndex:
 
     def _read(self, action: Callable[[Collection], T]) -> T:
         """Run a read; if storage fails, reopen (rebuilding if damaged) once and retry, else raise clearly."""
-        try:
-            return action(self._current())
-        except IndexUnavailable:
-            raise
-        except BaseException as error:
-            if not is_failure(error):
+        for attempt in (1, 2):
+            try:
+                return action(self._current())
+            except IndexUnavailable:
                 raise
-            first = error
-        with self._lock:
-            self._collection = None
-            if self._kb is None:
-                raise IndexUnavailable(
-                    f"the knowledge index in the {self.where} cannot be read ({failure_reason(first)});"
-                    " rebuild it with `interviewer index --rebuild`"
-                ) from None
-        try:
-            return action(self._current())
-        except IndexUnavailable:
-            raise
-        except BaseException as error:
-            if not is_failure(error):
-                raise
-            raise IndexUnavailable(
-                f"the knowledge index in the {self.where} cannot be read even after a rebuild ({failure_reason(error)})"
-            ) from None
+            except BaseException as error:
+                if not is_failure(error):
+                    raise
+                if attempt == 2:
+                    raise IndexUnavailable(
+                        f"the knowledge index in the {self.where} cannot be read even after a rebuild"
+                        f" ({failure_reason(error)})"
+                    ) from None
+                with self._lock:
+                    self._collection = None
+                    if self._kb is None:
+                        raise IndexUnavailable(
+                            f"the knowledge index in the {self.where} cannot be read ({failure_reason(error)});"
+                            " rebuild it with `interviewer index --rebuild`"
+                        ) from None
+        raise AssertionError("unreachable")
 
     def count(self) -> int:
         """Return how many entries the index holds."""

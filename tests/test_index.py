@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from interviewer.embedding import MiniLMEmbedding
-from interviewer.index import POINTER, IndexUnavailable, KnowledgeIndex, LazyRetriever, entries
+from interviewer.index import IndexUnavailable, KnowledgeIndex, LazyRetriever, entries
+from interviewer.index_storage import POINTER
 from interviewer.knowledge.loader import KnowledgeBase, load_knowledge
 from interviewer.settings import REPO_ROOT
 from tests.store.servers import HashEmbedding, run_at_once

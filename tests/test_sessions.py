@@ -9,12 +9,9 @@ import pytest
 
 from interviewer.brain.base import Emit, FollowUpRequest, Outcome, Situation
 from interviewer.brain.offline import OfflineBrain
-from interviewer.graph.context import FakeClock
 from interviewer.knowledge.loader import KnowledgeBase
-from interviewer.prompts import load_phrases
 from interviewer.sessions import InputError, InterviewService, SessionNotFound
-from interviewer.settings import REPO_ROOT
-from interviewer.store.sqlite import SqliteSessionIndex, sqlite_checkpointer
+from tests.services import persistent_service
 
 ANSWERS = [
     "I'd predict the probability that an impression gets clicked, because the auction multiplies it by the bid.",
@@ -40,15 +37,7 @@ class KillableBrain(OfflineBrain):
 
 
 def _service(kb: KnowledgeBase, db: Path, brain: OfflineBrain | None = None) -> InterviewService:
-    return InterviewService(
-        kb,
-        brain or OfflineBrain(),
-        load_phrases(REPO_ROOT / "prompts"),
-        checkpointer=sqlite_checkpointer(db),
-        store=SqliteSessionIndex(db),
-        clock=FakeClock(5.0),
-        time_budgets=False,
-    )
+    return persistent_service(kb, db, brain, time_budgets=False)
 
 
 def _said(view) -> list[str]:  # type: ignore[no-untyped-def]

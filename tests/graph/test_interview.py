@@ -11,7 +11,7 @@ from interviewer.prompts import load_phrases
 from interviewer.sessions import InputError, InterviewService
 from interviewer.settings import REPO_ROOT
 from interviewer.steps import STEP_IDS
-from interviewer.store.sqlite import SqliteSessionIndex, sqlite_checkpointer
+from tests.services import persistent_service
 
 PRAISE = ("great", "excellent", "perfect", "good answer", "well done", "nice", "correct", "impressive")
 
@@ -173,14 +173,7 @@ def test_unknown_case_and_level(service: InterviewService) -> None:
 
 
 def _persistent(kb: KnowledgeBase, db: Path, brain: OfflineBrain | None = None) -> InterviewService:
-    return InterviewService(
-        kb,
-        brain or OfflineBrain(),
-        load_phrases(REPO_ROOT / "prompts"),
-        checkpointer=sqlite_checkpointer(db),
-        store=SqliteSessionIndex(db),
-        clock=FakeClock(5.0),
-    )
+    return persistent_service(kb, db, brain)
 
 
 def test_session_survives_a_restart(kb: KnowledgeBase, tmp_path: Path) -> None:

@@ -13,7 +13,8 @@ import threading
 import chromadb
 import pytest
 
-from interviewer.index import COLLECTION_PREFIX, IndexUnavailable, KnowledgeIndex, entries
+from interviewer.index import IndexUnavailable, KnowledgeIndex, entries
+from interviewer.index_storage import COLLECTION_PREFIX
 from interviewer.knowledge.loader import KnowledgeBase
 from tests.store.servers import LOOPBACK, ChromaServer, HashEmbedding, free_port
 

@@ -11,19 +11,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from interviewer.evals.browser import off_machine_requests
+from interviewer.evals.browser import free_port, healthy, off_machine_requests
 from interviewer.settings import REPO_ROOT
 
 pytestmark = [
@@ -69,25 +67,11 @@ def _tools() -> tuple[str, str]:
     return browser, driver
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def server(tmp_path: Path, built_data: Path) -> Iterator[str]:
     """Run the app with `streamlit run` on a free loopback port, on a data folder as `make run` prepares it."""
     shutil.copytree(built_data, tmp_path / "data")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "streamlit.log"
     env = {**os.environ, "INTERVIEWER_DATA_DIR": str(tmp_path / "data")}
@@ -104,7 +88,7 @@ def server(tmp_path: Path, built_data: Path) -> Iterator[str]:
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
-        while not _healthy(url):
+        while not healthy(url):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the app did not start:\n{log.read_text(errors='replace')[-3000:]}")
             time.sleep(0.2)
