@@ -14,7 +14,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Byte-compile the package first: the app imports the engine in a background thread while Streamlit
+# compiles the page, and CPython 3.11 can fail ("AST constructor recursion depth mismatch") when two
+# threads build syntax trees at once; with bytecode in place, imports build none.
+COMPILE = $(BIN)/python -m compileall -q interviewer ui
+
 run: $(STAMP)
+	$(COMPILE)
 	$(BIN)/interviewer index
 	$(BIN)/streamlit run ui/app.py --server.address=localhost --server.port=$(UI_PORT) \
 		--server.headless=true --browser.gatherUsageStats=false
@@ -29,6 +35,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
+	$(COMPILE)
 	$(BIN)/python -m pytest
 
 index: $(STAMP)
