@@ -251,8 +251,9 @@ def test_short_interview_in_a_real_browser(browser: Any, server: str) -> None:
 
     ARTIFACTS.mkdir(exist_ok=True)
     browser.get(server)
-    _click(browser, "Start the interview", timeout=120)  # the first visit loads the service
-    _wait(lambda: browser.find_element(By.CSS_SELECTOR, TEXTAREA), what="the interview page")
+    _click(browser, "Start the interview", timeout=60)
+    # Start waits for the engine still loading in the background after a fresh server start.
+    _wait(lambda: browser.find_element(By.CSS_SELECTOR, TEXTAREA), timeout=120, what="the interview page")
     assert "session=" in browser.current_url
     _settle(browser)
 
