@@ -32,15 +32,14 @@ FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
 
 
 def main() -> None:
-    """Configure the page, start loading the engine in the background and run the page the URL asks for.
+    """Configure the page and run the page the URL asks for.
 
-    The start page needs only the knowledge base, so it never waits for the engine; pages that need the
-    service wait for the background load (a few seconds, once per server start).
+    The start page draws its form from the knowledge base alone, then loads the engine below it; pages
+    that need the service load it with a spinner (a few seconds, once per server start).
     """
     st.set_page_config(page_title="ML system design interviewer", page_icon=str(FAVICON), layout="wide")
     from ui import state
 
-    state.warm()
     pages = [
         st.Page(state.START, title="Start", icon=":material/play_arrow:", default=True),
         st.Page(state.INTERVIEW, title="Interview", icon=":material/forum:", url_path="interview"),

@@ -6,7 +6,6 @@ reopens it from the checkpointer; Streamlit's session state only remembers it be
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -48,33 +47,17 @@ def _service(settings_key: str) -> InterviewService:
         # Open (or build) the index now rather than in the middle of the candidate's first hint.
         retriever.ensure()
     service.brain.reader.encoder  # noqa: B018 - load the sentence model before the first answer
+    _built.add(settings_key)
     return service
 
 
-_warming: dict[str, threading.Thread] = {}
-_warming_lock = threading.Lock()
-
-
-def _build(key: str) -> None:
-    try:
-        _service(key)
-    except Exception:  # noqa: BLE001, S110 - the page that needs the service shows the error
-        pass
-
-
-def warm() -> None:
-    """Start building the service in the background, once per process, so no page waits on the engine early."""
-    key = settings().model_dump_json()
-    with _warming_lock:
-        if key not in _warming:
-            _warming[key] = threading.Thread(target=_build, args=(key,), name="warm-service", daemon=True)
-            _warming[key].start()
+_built: set[str] = set()
+"""Settings keys whose service this process has built."""
 
 
 def ready() -> bool:
     """Return whether the service has been built (so asking for it will not wait)."""
-    thread = _warming.get(settings().model_dump_json())
-    return thread is not None and not thread.is_alive()
+    return settings().model_dump_json() in _built
 
 
 def settings() -> Settings:
@@ -94,7 +77,6 @@ def knowledge() -> KnowledgeBase:
 
 def service() -> InterviewService:
     """Return the session service for the current settings; a setting that cannot work is shown, then the page stops."""
-    warm()
     try:
         if ready():
             return _service(settings().model_dump_json())

@@ -82,13 +82,6 @@ def new_interview(kb: KnowledgeBase) -> None:
         state.go(state.INTERVIEW, view.session_id)
 
 
-@st.fragment(run_every=1.0)
-def _resume_when_ready() -> None:
-    """Wait, without blocking the page, for the engine loading in the background; then redraw the page."""
-    if state.ready():
-        st.rerun()
-
-
 def main() -> None:
     """Draw the start page: it needs the knowledge base only, never the engine."""
     st.title("ML system design mock interview")
@@ -97,11 +90,10 @@ def main() -> None:
         " questions: the interviewer holds facts back until you ask. You get a scored debrief at the end."
     )
     st.caption(f"Brain: {escape_markdown(state.brain_label())}")
-    if state.ready():
-        resume_section(state.service())
-    else:
-        _resume_when_ready()
     new_interview(state.knowledge())
+    # The engine loads after the form is on screen, in this script run (not in a thread: CPython 3.11 can
+    # fail when two threads compile code at once); the unfinished interviews follow once it is ready.
+    resume_section(state.service())
 
 
 main()
