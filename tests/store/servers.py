@@ -13,7 +13,6 @@ import hashlib
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,8 @@ import pytest
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
+from interviewer.evals.browser import free_port
+
 SKIP_VAR = "INTERVIEWER_SKIP_SERVERS"
 PG_USER = "interviewer"
 PG_PASSWORD = "pg-Secret-4711"
@@ -40,13 +41,6 @@ def skip_requested() -> None:
     """Skip the calling test if INTERVIEWER_SKIP_SERVERS=1."""
     if os.environ.get(SKIP_VAR) == "1":
         pytest.skip(f"{SKIP_VAR}=1")
-
-
-def free_port() -> int:
-    """Return a free TCP port on loopback."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _tail(path: Path, chars: int = 3000) -> str:
